@@ -1,0 +1,257 @@
+//! Settings, read once at start from the environment and from a `.env` file.
+//!
+//! Every mistake here is found before the server binds: [`Config::from_env`] returns a
+//! [`ConfigError`] whose `Display` is one line that says what to change, and `serve`'s
+//! callers print it and exit non-zero. A typo in `.env` should never look like a crash.
+
+use std::fmt;
+use std::time::Duration;
+
+use axum_extra::extract::cookie::Key;
+use base64::Engine;
+
+/// The cookie key is 64 bytes: 32 to sign (HMAC-SHA256) and 32 to encrypt (AES-256-GCM).
+pub const MIN_SECRET_BYTES: usize = 64;
+
+#[derive(Clone)]
+pub struct Config {
+    pub host: String,
+    pub port: u16,
+    /// An sqlx SQLite URL, e.g. `sqlite://data/lesson-03-login.db`.
+    pub database_url: String,
+    /// Signs and encrypts cookies. `Key`'s `Debug` does not print the bytes.
+    pub cookie_key: Key,
+    /// True when no `SESSION_SECRET` was set and the key is random for this run.
+    pub cookie_key_is_random: bool,
+    /// How long a session cookie lives (`SESSION_MAX_AGE`, seconds).
+    pub session_max_age: Duration,
+    /// `COOKIE_SECURE=true` adds the `Secure` attribute: only ever sent over HTTPS.
+    pub cookie_secure: bool,
+    /// bcrypt's work factor: each +1 doubles the time one hash takes.
+    pub bcrypt_cost: u32,
+}
+
+impl fmt::Debug for Config {
+    // Written by hand so the secret can never end up in a log line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("database_url", &self.database_url)
+            .field("cookie_key", &"<hidden>")
+            .field("session_max_age", &self.session_max_age)
+            .field("cookie_secure", &self.cookie_secure)
+            .field("bcrypt_cost", &self.bcrypt_cost)
+            .finish()
+    }
+}
+
+/// A setting that cannot be used, with what to do about it.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ConfigError {
+    Invalid {
+        name: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    ShortSecret {
+        bytes: usize,
+    },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::Invalid {
+                name,
+                value,
+                expected,
+            } => write!(f, "{name}={value:?} is not valid: expected {expected}"),
+            // The secret itself is never printed, only its length and a fresh suggestion.
+            ConfigError::ShortSecret { bytes } => write!(
+                f,
+                "SESSION_SECRET is {bytes} bytes; it needs at least {MIN_SECRET_BYTES}. \
+                 Here is a new random one to put in .env: SESSION_SECRET={}",
+                suggest_secret()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Reads `.env` (if there is one) and then the environment, which wins.
+    ///
+    /// `lesson` names the default database file, so each lesson keeps its own users.
+    pub fn from_env(lesson: &str) -> Result<Self, ConfigError> {
+        // A missing .env is normal; the defaults are made for a first run.
+        let _ = dotenvy::dotenv();
+        Self::from_lookup(lesson, |name| std::env::var(name).ok())
+    }
+
+    /// The same rules over any source of variables, so tests need not touch the process
+    /// environment (which all tests share).
+    pub fn from_lookup(
+        lesson: &str,
+        var: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let (cookie_key, cookie_key_is_random) = match var("SESSION_SECRET") {
+            Some(secret) => (key_from_secret(&secret)?, false),
+            None => (Key::generate(), true),
+        };
+        Ok(Self {
+            host: var("HOST").unwrap_or_else(|| "127.0.0.1".into()),
+            port: parse(&var, "PORT", 3000, "a port number, 0 to 65535")?,
+            database_url: var("DATABASE_URL")
+                .unwrap_or_else(|| format!("sqlite://data/{lesson}.db")),
+            cookie_key,
+            cookie_key_is_random,
+            session_max_age: Duration::from_secs(parse(
+                &var,
+                "SESSION_MAX_AGE",
+                7 * 24 * 60 * 60,
+                "a number of seconds, e.g. 604800 for 7 days",
+            )?),
+            cookie_secure: parse(&var, "COOKIE_SECURE", false, "true or false")?,
+            bcrypt_cost: parse_bcrypt_cost(&var)?,
+        })
+    }
+
+    /// A config for tests and stories: a fixed secret, the cheapest bcrypt cost.
+    pub fn for_tests(database_url: String, secret: &str) -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: 0,
+            database_url,
+            cookie_key: key_from_secret(secret).expect("test secrets are long enough"),
+            cookie_key_is_random: false,
+            session_max_age: Duration::from_secs(7 * 24 * 60 * 60),
+            cookie_secure: false,
+            bcrypt_cost: 4, // bcrypt's minimum: tests hash many passwords
+        }
+    }
+
+    /// The address to bind, e.g. `127.0.0.1:3000`.
+    pub fn address(&self) -> String {
+        format!("{}:{}", self.host, self.port)
+    }
+}
+
+/// Turns `SESSION_SECRET` into the cookie key, refusing secrets too short to be one.
+pub fn key_from_secret(secret: &str) -> Result<Key, ConfigError> {
+    let bytes = secret.as_bytes();
+    if bytes.len() < MIN_SECRET_BYTES {
+        return Err(ConfigError::ShortSecret { bytes: bytes.len() });
+    }
+    Ok(Key::from(bytes))
+}
+
+/// 48 random bytes from the OS, base64url: 64 characters, ready for `.env`.
+pub fn suggest_secret() -> String {
+    let mut bytes = [0u8; 48];
+    getrandom::fill(&mut bytes).expect("the OS random generator is available");
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn parse<T: std::str::FromStr>(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: T,
+    expected: &'static str,
+) -> Result<T, ConfigError> {
+    match var(name) {
+        None => Ok(default),
+        Some(value) => value.trim().parse().map_err(|_| ConfigError::Invalid {
+            name,
+            value,
+            expected,
+        }),
+    }
+}
+
+fn parse_bcrypt_cost(var: &impl Fn(&str) -> Option<String>) -> Result<u32, ConfigError> {
+    const EXPECTED: &str = "a whole number from 4 to 31 (12 is a good default)";
+    let cost = parse(var, "BCRYPT_COST", bcrypt::DEFAULT_COST, EXPECTED)?;
+    if (4..=31).contains(&cost) {
+        Ok(cost)
+    } else {
+        Err(ConfigError::Invalid {
+            name: "BCRYPT_COST",
+            value: cost.to_string(),
+            expected: EXPECTED,
+        })
+    }
+}
+
+/// Reads a number of seconds from the environment, for settings a single lesson adds
+/// (lesson 06's timeouts). Reads `.env` too, like [`Config::from_env`].
+pub fn seconds_from_env(name: &'static str, default: u64) -> Result<Duration, ConfigError> {
+    let _ = dotenvy::dotenv();
+    parse(
+        &|n: &str| std::env::var(n).ok(),
+        name,
+        default,
+        "a number of seconds",
+    )
+    .map(Duration::from_secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config_with(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup("lesson-test", |name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_need_no_settings_at_all() {
+        let config = config_with(&[]).unwrap();
+        assert_eq!(config.address(), "127.0.0.1:3000");
+        assert_eq!(config.database_url, "sqlite://data/lesson-test.db");
+        assert_eq!(config.bcrypt_cost, 12);
+        assert_eq!(config.session_max_age, Duration::from_secs(604_800));
+        assert!(config.cookie_key_is_random);
+        assert!(!config.cookie_secure);
+    }
+
+    #[test]
+    fn a_short_secret_is_refused_with_a_line_that_says_how_to_fix_it() {
+        let error = config_with(&[("SESSION_SECRET", "hunter2")]).unwrap_err();
+        assert_eq!(error, ConfigError::ShortSecret { bytes: 7 });
+        let line = error.to_string();
+        assert!(!line.contains('\n'), "one line: {line}");
+        assert!(line.starts_with("SESSION_SECRET is 7 bytes; it needs at least 64."));
+        assert!(!line.contains("hunter2"), "the secret is never echoed");
+        let suggestion = line.rsplit("SESSION_SECRET=").next().unwrap();
+        assert!(key_from_secret(suggestion).is_ok(), "the suggestion works");
+    }
+
+    #[test]
+    fn a_long_enough_secret_gives_the_same_key_every_time() {
+        let secret = "x".repeat(64);
+        let a = config_with(&[("SESSION_SECRET", &secret)]).unwrap();
+        let b = config_with(&[("SESSION_SECRET", &secret)]).unwrap();
+        assert!(!a.cookie_key_is_random);
+        assert_eq!(a.cookie_key.master(), b.cookie_key.master());
+    }
+
+    #[test]
+    fn numbers_that_are_not_numbers_are_named_in_the_error() {
+        let error = config_with(&[("PORT", "eighty")]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            r#"PORT="eighty" is not valid: expected a port number, 0 to 65535"#
+        );
+        let error = config_with(&[("BCRYPT_COST", "3")]).unwrap_err();
+        assert!(error.to_string().starts_with("BCRYPT_COST=\"3\" is not valid"));
+        assert!(config_with(&[("SESSION_MAX_AGE", "-1")]).is_err());
+        assert!(config_with(&[("COOKIE_SECURE", "yes please")]).is_err());
+    }
+}

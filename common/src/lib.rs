@@ -1,0 +1,30 @@
+//! The plumbing every lesson shares, so that each lesson's own code is only its concept.
+//!
+//! | module | what it gives a lesson |
+//! |---|---|
+//! | [`config`] | settings from the environment and `.env`, checked once at start |
+//! | [`db`] | a SQLite pool set up for a web server, with migrations applied |
+//! | [`users`] | the `User` model and its store |
+//! | [`passwords`] | bcrypt off the async runtime, without silent truncation |
+//! | [`accounts`] | register and check a login, with input validation and equal work for unknown users |
+//! | [`error`] | one JSON error shape, and a `Json` extractor that uses it |
+//! | [`clock`] | the time, from the system or from a test |
+//! | [`serve`] | the router layers, the start banner, graceful shutdown |
+//! | `story` | the harness that runs a lesson's story over HTTP (feature `story`) |
+
+pub mod accounts;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod passwords;
+pub mod serve;
+#[cfg(feature = "story")]
+pub mod story;
+pub mod users;
+
+pub use accounts::{Accounts, Credentials};
+pub use clock::Clock;
+pub use config::Config;
+pub use error::{ApiError, Json};
+pub use users::{User, UserStore};

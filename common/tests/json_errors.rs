@@ -1,0 +1,103 @@
+//! Bad requests get the one JSON error shape, never axum's plain-text rejections.
+
+use axum::Router;
+use axum::routing::post;
+use common::story::{Method, Payload, Story};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+#[derive(Deserialize)]
+struct Greeting {
+    name: String,
+}
+
+async fn greet(common::Json(greeting): common::Json<Greeting>) -> common::Json<Value> {
+    common::Json(json!({ "hello": greeting.name }))
+}
+
+async fn server() -> Story {
+    let mut story = Story::recording();
+    story
+        .start_server(Router::new().route("/greet", post(greet)))
+        .await;
+    story
+}
+
+fn raw(content_type: Option<&str>, body: impl Into<Vec<u8>>) -> Payload {
+    Payload::Raw {
+        content_type: content_type.map(str::to_owned),
+        body: body.into(),
+    }
+}
+
+fn assert_json_error(reply: &common::story::Reply, status: u16, message: &str) {
+    assert_eq!(reply.status, status, "{}", reply.body);
+    assert_eq!(reply.header("content-type"), Some("application/json"));
+    assert_eq!(reply.json(), json!({ "error": message }), "{}", reply.body);
+}
+
+#[tokio::test]
+async fn good_json_is_answered() {
+    let story = server().await;
+    let mut client = story.client("client");
+    let reply = client.post("greet", "/greet", json!({ "name": "Ada" })).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.json(), json!({ "hello": "Ada" }));
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_400() {
+    let story = server().await;
+    let mut client = story.client("client");
+    let reply = client
+        .send("broken", Method::POST, "/greet", raw(Some("application/json"), "{\"name\": "))
+        .await;
+    assert_json_error(&reply, 400, "The body is not valid JSON");
+}
+
+#[tokio::test]
+async fn a_wrong_content_type_is_a_415() {
+    let story = server().await;
+    let mut client = story.client("client");
+    for content_type in [Some("text/plain"), None] {
+        let reply = client
+            .send("form", Method::POST, "/greet", raw(content_type, r#"{"name":"Ada"}"#))
+            .await;
+        assert_json_error(
+            &reply,
+            415,
+            "Expected a JSON body with the header Content-Type: application/json",
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_missing_field_is_a_422_that_names_it() {
+    let story = server().await;
+    let mut client = story.client("client");
+    let reply = client.post("missing", "/greet", json!({ "nom": "Ada" })).await;
+    assert_eq!(reply.status, 422);
+    let message = reply.json()["error"].as_str().unwrap().to_owned();
+    assert!(message.contains("missing field `name`"), "{message}");
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_a_413() {
+    let story = server().await;
+    let mut client = story.client("client");
+    let huge = format!(r#"{{"name": "{}"}}"#, "a".repeat(common::serve::BODY_LIMIT_BYTES));
+    let reply = client
+        .send("huge", Method::POST, "/greet", raw(Some("application/json"), huge))
+        .await;
+    assert_json_error(&reply, 413, "The body is larger than the limit of 16384 bytes");
+}
+
+#[tokio::test]
+async fn unknown_paths_and_methods_are_json_too() {
+    let story = server().await;
+    let mut client = story.client("client");
+    let reply = client.get("nowhere", "/nowhere").await;
+    assert_json_error(&reply, 404, "No such endpoint");
+    let reply = client.get("wrong method", "/greet").await;
+    assert_json_error(&reply, 405, "This endpoint does not accept that method");
+}

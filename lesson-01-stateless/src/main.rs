@@ -1,0 +1,1 @@
+fn main() { println!("lesson-01-stateless: coming soon"); }

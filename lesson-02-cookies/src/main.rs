@@ -1,0 +1,1 @@
+fn main() { println!("lesson-02-cookies: coming soon"); }

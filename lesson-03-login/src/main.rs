@@ -1,0 +1,1 @@
+fn main() { println!("lesson-03-login: coming soon"); }

@@ -1,0 +1,1 @@
+fn main() { println!("lesson-04-me: coming soon"); }

@@ -1,0 +1,1 @@
+fn main() { println!("lesson-05-logout: coming soon"); }

@@ -1,0 +1,1 @@
+fn main() { println!("lesson-06-server-sessions: coming soon"); }
