@@ -130,6 +130,16 @@ impl Story {
         shared.redactor.cookies.insert(name.to_owned(), label.to_owned());
     }
 
+    /// Like [`Story::redact_cookie`], for a cookie signed by the `cookie` crate (axum-extra's
+    /// `SignedCookieJar`): only the signature becomes `<label #n>`, and the value after it
+    /// stays readable, e.g. `visits_signed=<signature #1>3`. The value is not secret, only
+    /// signed; showing it is the point. A value too short to carry a signature (a forgery
+    /// typed by hand) is shown as it is.
+    pub fn redact_signed_cookie(&mut self, name: &str, label: &str) {
+        let mut shared = self.shared.lock().unwrap();
+        shared.redactor.signed_cookies.insert(name.to_owned(), label.to_owned());
+    }
+
     /// Shows the values of JSON field `key` (in any response) as `<label #n>` wherever
     /// they appear, the request paths included.
     pub fn redact_json_field(&mut self, key: &str, label: &str) {
@@ -167,6 +177,7 @@ impl Story {
                 .build()
                 .expect("a reqwest client"),
             jar: BTreeMap::new(),
+            user_agent: None,
             shared: self.shared.clone(),
         }
     }
@@ -196,6 +207,8 @@ pub struct Client {
     http: reqwest::Client,
     /// Cookie name to value, like a browser's jar for one site.
     jar: BTreeMap<String, String>,
+    /// The `User-Agent` header to send, if any (reqwest sends none by default).
+    user_agent: Option<String>,
     shared: Arc<Mutex<Shared>>,
 }
 
@@ -253,6 +266,13 @@ impl Client {
         &self.name
     }
 
+    /// Sends `value` as the `User-Agent` header on every request, as a browser names
+    /// itself. Shown in the transcript.
+    pub fn user_agent(mut self, value: &str) -> Self {
+        self.user_agent = Some(value.to_owned());
+        self
+    }
+
     pub async fn get(&mut self, title: &str, path: &str) -> Reply {
         self.send(title, Method::GET, path, Payload::None).await
     }
@@ -271,6 +291,10 @@ impl Client {
         let url = format!("{}{path}", self.shared.lock().unwrap().base_url);
         let mut request = self.http.request(method.clone(), url);
         let mut sent_headers = Vec::new();
+        if let Some(user_agent) = &self.user_agent {
+            sent_headers.push(("user-agent".to_owned(), user_agent.clone()));
+            request = request.header("user-agent", user_agent);
+        }
         if let Some(cookie) = self.cookie_header() {
             sent_headers.push(("cookie".to_owned(), cookie.clone()));
             request = request.header("cookie", cookie);
@@ -563,11 +587,17 @@ fn describe_duration(duration: Duration) -> String {
 
 // ── redaction ───────────────────────────────────────────────────────────────────────
 
+/// Known values shorter than this are not replaced in free text: "1" or "true" would
+/// match far too much.
+const MIN_SCRUBBED_CHARS: usize = 6;
+
 /// Replaces values that change from run to run with numbered placeholders.
 #[derive(Default)]
 struct Redactor {
     /// Cookie name to placeholder label.
     cookies: BTreeMap<String, String>,
+    /// Signed cookie name to the placeholder label for its signature.
+    signed_cookies: BTreeMap<String, String>,
     /// JSON field name to placeholder label.
     json_fields: BTreeMap<String, String>,
     /// Every raw value seen, with its placeholder. A `Vec` keeps the order stable.
@@ -589,6 +619,12 @@ impl Redactor {
     }
 
     fn cookie_value(&mut self, name: &str, value: &str) -> String {
+        if let Some(label) = self.signed_cookies.get(name).cloned() {
+            return match split_signature(value) {
+                Some((signature, rest)) => format!("{}{rest}", self.placeholder(&label, signature)),
+                None => value.to_owned(),
+            };
+        }
         match self.cookies.get(name).cloned() {
             Some(label) if !value.is_empty() => self.placeholder(&label, value),
             _ => value.to_owned(),
@@ -638,14 +674,15 @@ impl Redactor {
             Value::Object(map) => {
                 for (key, value) in map {
                     if let Some(label) = self.json_fields.get(key).cloned() {
-                        match value {
-                            Value::String(raw) => {
-                                self.placeholder(&label, raw);
-                            }
-                            Value::Number(raw) => {
-                                self.placeholder(&label, &raw.to_string());
-                            }
-                            _ => {}
+                        let raw = match value {
+                            Value::String(raw) => raw.clone(),
+                            Value::Number(raw) => raw.to_string(),
+                            _ => String::new(),
+                        };
+                        // Values too short to scrub stay visible, so they take no number:
+                        // `"id": 1` elsewhere must not make the first hidden one `#2`.
+                        if raw.len() >= MIN_SCRUBBED_CHARS {
+                            self.placeholder(&label, &raw);
                         }
                     }
                     self.learn_json(value);
@@ -659,7 +696,8 @@ impl Redactor {
     /// Replaces every known raw value in `line`, longest first so that no value is
     /// partly replaced by a shorter one it contains.
     fn scrub(&self, line: &str) -> String {
-        let mut known: Vec<&(String, String)> = self.known.iter().filter(|(raw, _)| raw.len() >= 6).collect();
+        let mut known: Vec<&(String, String)> =
+            self.known.iter().filter(|(raw, _)| raw.len() >= MIN_SCRUBBED_CHARS).collect();
         known.sort_by_key(|(raw, _)| std::cmp::Reverse(raw.len()));
         let mut line = line.to_owned();
         for (raw, shown) in known {
@@ -669,6 +707,21 @@ impl Redactor {
         }
         line
     }
+}
+
+/// The `cookie` crate signs a cookie by putting a 44-character base64 HMAC in front of the
+/// value. On the wire the signature is percent-encoded (`=` is `%3D`), so it is the first
+/// 44 *decoded* characters: `(signature, value)` as sent, or `None` if it is too short.
+fn split_signature(wire: &str) -> Option<(&str, &str)> {
+    const SIGNATURE_CHARS: usize = 44;
+    let bytes = wire.as_bytes();
+    let mut end = 0;
+    for _ in 0..SIGNATURE_CHARS {
+        end += if bytes.get(end) == Some(&b'%') { 3 } else { 1 };
+    }
+    // Base64 and percent-encoding are ASCII: anything else is not a signature.
+    let signature = wire.get(..end).filter(|signature| signature.is_ascii())?;
+    Some((signature, &wire[end..]))
 }
 
 // ── the live demo's colors ──────────────────────────────────────────────────────────
@@ -885,4 +938,40 @@ macro_rules! assert_story {
             $crate::story::insta::assert_snapshot!("story", transcript);
         });
     }};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signed_cookie_shows_its_value_but_not_its_signature() {
+        let mut redactor = Redactor::default();
+        redactor
+            .signed_cookies
+            .insert("visits".into(), "signature".into());
+        // 43 base64 characters and the padding, percent-encoded as the jar sends them.
+        let signature = format!("{}%3D", "a/b".repeat(14).replace('/', "%2F") + "c");
+        let first = redactor.cookie_value("visits", &format!("{signature}41"));
+        assert_eq!(first, "<signature #1>41");
+        assert_eq!(
+            redactor.cookie_header(&format!("visits={signature}1000")),
+            "visits=<signature #1>1000"
+        );
+        let other = format!("{}%3D", "z".repeat(43));
+        assert_eq!(
+            redactor.cookie_value("visits", &format!("{other}2")),
+            "<signature #2>2"
+        );
+        // Too short to be signed: a hand-typed forgery hides nothing.
+        assert_eq!(redactor.cookie_value("visits", "1000"), "1000");
+        assert_eq!(redactor.cookie_value("visits", "%%%"), "%%%");
+        let not_ascii = format!("{}{}", "é".repeat(30), "x".repeat(30));
+        assert_eq!(redactor.cookie_value("visits", &not_ascii), not_ascii);
+        // Other cookies are untouched.
+        assert_eq!(
+            redactor.cookie_value("theme", &format!("{signature}41")),
+            format!("{signature}41")
+        );
+    }
 }
