@@ -250,7 +250,11 @@ mod tests {
             r#"PORT="eighty" is not valid: expected a port number, 0 to 65535"#
         );
         let error = config_with(&[("BCRYPT_COST", "3")]).unwrap_err();
-        assert!(error.to_string().starts_with("BCRYPT_COST=\"3\" is not valid"));
+        assert!(
+            error
+                .to_string()
+                .starts_with("BCRYPT_COST=\"3\" is not valid")
+        );
         assert!(config_with(&[("SESSION_MAX_AGE", "-1")]).is_err());
         assert!(config_with(&[("COOKIE_SECURE", "yes please")]).is_err());
     }

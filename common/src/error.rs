@@ -112,9 +112,14 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
         }
         JsonRejection::JsonSyntaxError(_) => "The body is not valid JSON".to_owned(),
         // serde's own words are clear here, e.g. "missing field `password`".
-        JsonRejection::JsonDataError(error) => format!("The JSON does not fit: {}", error.body_text()),
+        JsonRejection::JsonDataError(error) => {
+            format!("The JSON does not fit: {}", error.body_text())
+        }
         _ if status == StatusCode::PAYLOAD_TOO_LARGE => {
-            format!("The body is larger than the limit of {} bytes", crate::serve::BODY_LIMIT_BYTES)
+            format!(
+                "The body is larger than the limit of {} bytes",
+                crate::serve::BODY_LIMIT_BYTES
+            )
         }
         other => other.body_text(),
     };

@@ -126,7 +126,12 @@ where
             "cannot listen on {address}: {error} (is another lesson still running? set PORT to pick another port)"
         )),
     };
-    let url = format!("http://{}", listener.local_addr().expect("a bound socket has an address"));
+    let url = format!(
+        "http://{}",
+        listener
+            .local_addr()
+            .expect("a bound socket has an address")
+    );
     print_banner(&banner, &url);
     if let Err(error) = axum::serve(listener, app(routes))
         .with_graceful_shutdown(ctrl_c())
@@ -174,4 +179,23 @@ pub fn init_tracing() {
         .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
         .with(filter)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn the_log_names_cookies_but_never_shows_their_values() {
+        let mut headers = HeaderMap::new();
+        headers.append(
+            header::COOKIE,
+            HeaderValue::from_static("session=s3cr3t; theme=dark"),
+        );
+        headers.append(header::COOKIE, HeaderValue::from_static("visits=4"));
+        let logged = cookie_names(&headers);
+        assert_eq!(logged, "session, theme, visits");
+        assert_eq!(cookie_names(&HeaderMap::new()), "-");
+    }
 }

@@ -49,7 +49,13 @@ pub const STORY_START: i64 = 1_767_258_000;
 
 /// Request and response headers worth showing a student. The rest (date, content-length,
 /// host...) change nothing about the lesson and only add noise.
-const SHOWN_HEADERS: &[&str] = &["cookie", "content-type", "set-cookie", "location", "cache-control"];
+const SHOWN_HEADERS: &[&str] = &[
+    "cookie",
+    "content-type",
+    "set-cookie",
+    "location",
+    "cache-control",
+];
 
 /// Bodies longer than this are summarised, not printed.
 const MAX_SHOWN_BODY: usize = 2048;
@@ -115,7 +121,10 @@ impl Story {
     /// A fresh SQLite file in the story's temporary directory. The same `name` gives the
     /// same file, so a restarted server finds its data again.
     pub fn database_url(&self, name: &str) -> String {
-        format!("sqlite://{}", self.dir.path().join(format!("{name}.db")).display())
+        format!(
+            "sqlite://{}",
+            self.dir.path().join(format!("{name}.db")).display()
+        )
     }
 
     /// The config a story's server runs with: its own database, [`STORY_SECRET`],
@@ -127,7 +136,10 @@ impl Story {
     /// Shows cookie `name`'s values as `<label #n>` wherever they appear.
     pub fn redact_cookie(&mut self, name: &str, label: &str) {
         let mut shared = self.shared.lock().unwrap();
-        shared.redactor.cookies.insert(name.to_owned(), label.to_owned());
+        shared
+            .redactor
+            .cookies
+            .insert(name.to_owned(), label.to_owned());
     }
 
     /// Like [`Story::redact_cookie`], for a cookie signed by the `cookie` crate (axum-extra's
@@ -137,14 +149,20 @@ impl Story {
     /// typed by hand) is shown as it is.
     pub fn redact_signed_cookie(&mut self, name: &str, label: &str) {
         let mut shared = self.shared.lock().unwrap();
-        shared.redactor.signed_cookies.insert(name.to_owned(), label.to_owned());
+        shared
+            .redactor
+            .signed_cookies
+            .insert(name.to_owned(), label.to_owned());
     }
 
     /// Shows the values of JSON field `key` (in any response) as `<label #n>` wherever
     /// they appear, the request paths included.
     pub fn redact_json_field(&mut self, key: &str, label: &str) {
         let mut shared = self.shared.lock().unwrap();
-        shared.redactor.json_fields.insert(key.to_owned(), label.to_owned());
+        shared
+            .redactor
+            .json_fields
+            .insert(key.to_owned(), label.to_owned());
     }
 
     /// Serves `routes` (with [`crate::serve::app`]'s layers) on 127.0.0.1, port 0.
@@ -184,13 +202,19 @@ impl Story {
 
     /// A line of narration between steps: "The next day...".
     pub fn say(&self, text: &str) {
-        self.shared.lock().unwrap().write(&format!("» {text}\n"), Style::Note);
+        self.shared
+            .lock()
+            .unwrap()
+            .write(&format!("» {text}\n"), Style::Note);
     }
 
     /// Moves the server's clock forward and says so in the transcript.
     pub fn advance_clock(&self, by: Duration) {
         self.clock.advance(by);
-        self.say(&format!("The clock moves forward {}.", describe_duration(by)));
+        self.say(&format!(
+            "The clock moves forward {}.",
+            describe_duration(by)
+        ));
     }
 
     /// Ends the story: stops the server and returns the transcript.
@@ -287,7 +311,13 @@ impl Client {
 
     /// Sends one request as step `title`, records the exchange, and keeps the cookies the
     /// response sets, as a browser would.
-    pub async fn send(&mut self, title: &str, method: Method, path: &str, payload: Payload) -> Reply {
+    pub async fn send(
+        &mut self,
+        title: &str,
+        method: Method,
+        path: &str,
+        payload: Payload,
+    ) -> Reply {
         let url = format!("{}{path}", self.shared.lock().unwrap().base_url);
         let mut request = self.http.request(method.clone(), url);
         let mut sent_headers = Vec::new();
@@ -324,7 +354,12 @@ impl Client {
                 let headers = response
                     .headers()
                     .iter()
-                    .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                    .map(|(k, v)| {
+                        (
+                            k.as_str().to_owned(),
+                            String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                        )
+                    })
                     .collect();
                 let body = response.text().await.unwrap_or_default();
                 Reply {
@@ -410,14 +445,17 @@ impl Client {
         let Ok(cookie) = Cookie::parse(set_cookie.to_owned()) else {
             return;
         };
-        let expired_by_max_age = cookie.max_age().is_some_and(|age| age.is_zero() || age.is_negative());
+        let expired_by_max_age = cookie
+            .max_age()
+            .is_some_and(|age| age.is_zero() || age.is_negative());
         let expired_by_date = cookie
             .expires_datetime()
             .is_some_and(|expires| expires <= OffsetDateTime::now_utc());
         if expired_by_max_age || expired_by_date {
             self.jar.remove(cookie.name());
         } else {
-            self.jar.insert(cookie.name().to_owned(), cookie.value().to_owned());
+            self.jar
+                .insert(cookie.name().to_owned(), cookie.value().to_owned());
         }
     }
 }
@@ -696,8 +734,11 @@ impl Redactor {
     /// Replaces every known raw value in `line`, longest first so that no value is
     /// partly replaced by a shorter one it contains.
     fn scrub(&self, line: &str) -> String {
-        let mut known: Vec<&(String, String)> =
-            self.known.iter().filter(|(raw, _)| raw.len() >= MIN_SCRUBBED_CHARS).collect();
+        let mut known: Vec<&(String, String)> = self
+            .known
+            .iter()
+            .filter(|(raw, _)| raw.len() >= MIN_SCRUBBED_CHARS)
+            .collect();
         known.sort_by_key(|(raw, _)| std::cmp::Reverse(raw.len()));
         let mut line = line.to_owned();
         for (raw, shown) in known {
@@ -759,7 +800,11 @@ impl Palette {
         }
         let body = text.strip_suffix('\n').unwrap_or(text);
         let newline = if text.ends_with('\n') { "\n" } else { "" };
-        let title_gap = if matches!(style, Style::Title) { "\n" } else { "" };
+        let title_gap = if matches!(style, Style::Title) {
+            "\n"
+        } else {
+            ""
+        };
         format!("{title_gap}\x1b[{code}m{body}\x1b[0m{newline}")
     }
 }
@@ -800,7 +845,10 @@ impl Server {
     pub async fn stop(mut self) {
         let _ = self.shutdown.send(());
         // Idle keep-alive connections close at once on shutdown; a stuck one is cut.
-        if tokio::time::timeout(Duration::from_secs(2), &mut self.task).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(2), &mut self.task)
+            .await
+            .is_err()
+        {
             self.task.abort();
         }
     }
@@ -844,7 +892,10 @@ pub fn first_difference(expected: &str, actual: &str) -> Option<String> {
         let Some(actual_step) = actual_steps.get(index) else {
             return Some(format!(
                 "the story stopped before {}",
-                expected_step.first().map(|l| step_name(l)).unwrap_or_default()
+                expected_step
+                    .first()
+                    .map(|l| step_name(l))
+                    .unwrap_or_default()
             ));
         };
         if expected_step == actual_step {
@@ -859,9 +910,13 @@ pub fn first_difference(expected: &str, actual: &str) -> Option<String> {
             let expected_line = expected_line.trim();
             let missing = !actual_step.iter().any(|l| l.trim() == expected_line);
             let got = actual_line.map(|l| l.trim()).unwrap_or("nothing more");
-            let todo = actual_step.iter().any(|l| l.contains("Exercise not finished"));
+            let todo = actual_step
+                .iter()
+                .any(|l| l.contains("Exercise not finished"));
             let mut hint = if missing {
-                format!("{name}: expected `{expected_line}`, the response had `{got}` there instead")
+                format!(
+                    "{name}: expected `{expected_line}`, the response had `{got}` there instead"
+                )
             } else {
                 format!("{name}: expected `{expected_line}` here, found `{got}`")
             };
@@ -870,8 +925,13 @@ pub fn first_difference(expected: &str, actual: &str) -> Option<String> {
             }
             return Some(hint);
         }
-        let extra = actual_step.get(expected_step.len()).map(|l| l.trim()).unwrap_or("");
-        return Some(format!("{name}: the response has more than expected: `{extra}`"));
+        let extra = actual_step
+            .get(expected_step.len())
+            .map(|l| l.trim())
+            .unwrap_or("");
+        return Some(format!(
+            "{name}: the response has more than expected: `{extra}`"
+        ));
     }
     if actual_steps.len() > expected_steps.len() {
         return Some("the story has more steps than expected".to_owned());
@@ -892,7 +952,9 @@ fn split_steps(transcript: &str) -> Vec<Vec<String>> {
 
 /// `── 3. Alice logs in ───` becomes `step 3, "Alice logs in"`.
 fn step_name(heading: &str) -> String {
-    let inner = heading.trim_start_matches("── ").trim_end_matches(['─', ' ']);
+    let inner = heading
+        .trim_start_matches("── ")
+        .trim_end_matches(['─', ' ']);
     match inner.split_once(". ") {
         Some((number, title)) => format!("step {number}, \"{title}\""),
         None => "before the first step".to_owned(),

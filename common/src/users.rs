@@ -69,7 +69,10 @@ impl UserStore {
         user_from_row(&row).map_err(|error| CreateUserError::Database(error.to_string()))
     }
 
-    pub async fn find_by_username(&self, username: &str) -> Result<Option<StoredUser>, sqlx::Error> {
+    pub async fn find_by_username(
+        &self,
+        username: &str,
+    ) -> Result<Option<StoredUser>, sqlx::Error> {
         sqlx::query("SELECT id, username, created_at, password_hash FROM users WHERE username = ?")
             .bind(username)
             .fetch_optional(&self.pool)

@@ -40,7 +40,9 @@ fn assert_json_error(reply: &common::story::Reply, status: u16, message: &str) {
 async fn good_json_is_answered() {
     let story = server().await;
     let mut client = story.client("client");
-    let reply = client.post("greet", "/greet", json!({ "name": "Ada" })).await;
+    let reply = client
+        .post("greet", "/greet", json!({ "name": "Ada" }))
+        .await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.json(), json!({ "hello": "Ada" }));
 }
@@ -50,7 +52,12 @@ async fn malformed_json_is_a_400() {
     let story = server().await;
     let mut client = story.client("client");
     let reply = client
-        .send("broken", Method::POST, "/greet", raw(Some("application/json"), "{\"name\": "))
+        .send(
+            "broken",
+            Method::POST,
+            "/greet",
+            raw(Some("application/json"), "{\"name\": "),
+        )
         .await;
     assert_json_error(&reply, 400, "The body is not valid JSON");
 }
@@ -61,7 +68,12 @@ async fn a_wrong_content_type_is_a_415() {
     let mut client = story.client("client");
     for content_type in [Some("text/plain"), None] {
         let reply = client
-            .send("form", Method::POST, "/greet", raw(content_type, r#"{"name":"Ada"}"#))
+            .send(
+                "form",
+                Method::POST,
+                "/greet",
+                raw(content_type, r#"{"name":"Ada"}"#),
+            )
             .await;
         assert_json_error(
             &reply,
@@ -75,7 +87,9 @@ async fn a_wrong_content_type_is_a_415() {
 async fn a_missing_field_is_a_422_that_names_it() {
     let story = server().await;
     let mut client = story.client("client");
-    let reply = client.post("missing", "/greet", json!({ "nom": "Ada" })).await;
+    let reply = client
+        .post("missing", "/greet", json!({ "nom": "Ada" }))
+        .await;
     assert_eq!(reply.status, 422);
     let message = reply.json()["error"].as_str().unwrap().to_owned();
     assert!(message.contains("missing field `name`"), "{message}");
@@ -85,11 +99,23 @@ async fn a_missing_field_is_a_422_that_names_it() {
 async fn an_oversized_body_is_a_413() {
     let story = server().await;
     let mut client = story.client("client");
-    let huge = format!(r#"{{"name": "{}"}}"#, "a".repeat(common::serve::BODY_LIMIT_BYTES));
+    let huge = format!(
+        r#"{{"name": "{}"}}"#,
+        "a".repeat(common::serve::BODY_LIMIT_BYTES)
+    );
     let reply = client
-        .send("huge", Method::POST, "/greet", raw(Some("application/json"), huge))
+        .send(
+            "huge",
+            Method::POST,
+            "/greet",
+            raw(Some("application/json"), huge),
+        )
         .await;
-    assert_json_error(&reply, 413, "The body is larger than the limit of 16384 bytes");
+    assert_json_error(
+        &reply,
+        413,
+        "The body is larger than the limit of 16384 bytes",
+    );
 }
 
 #[tokio::test]

@@ -27,7 +27,9 @@ async fn rotate(jar: CookieJar) -> impl IntoResponse {
 
 async fn whoami(jar: CookieJar) -> impl IntoResponse {
     let token = jar.get("token").map(|c| c.value().to_owned());
-    common::Json(json!({ "you_sent": token, "theme": jar.get("theme").map(|c| c.value().to_owned()) }))
+    common::Json(
+        json!({ "you_sent": token, "theme": jar.get("theme").map(|c| c.value().to_owned()) }),
+    )
 }
 
 async fn forget(jar: CookieJar) -> impl IntoResponse {
@@ -53,7 +55,11 @@ async fn tiny_story(mut story: Story) -> String {
     ada.post("Ada is given a token", "/rotate", json!({})).await;
     let first = ada.cookie("token").expect("the jar keeps the cookie");
     let reply = ada.get("Ada's browser sends it back", "/whoami").await;
-    assert_eq!(reply.json()["you_sent"], first.as_str(), "the raw value reached the server");
+    assert_eq!(
+        reply.json()["you_sent"],
+        first.as_str(),
+        "the raw value reached the server"
+    );
 
     ada.post("The token is renewed", "/rotate", json!({})).await;
     assert_ne!(ada.cookie("token").unwrap(), first);
@@ -64,8 +70,13 @@ async fn tiny_story(mut story: Story) -> String {
     ada.set_cookie("theme", "dark");
     ada.get("The server sees both", "/whoami").await;
 
-    ada.post("The server deletes the token", "/forget", json!({})).await;
-    assert_eq!(ada.cookie("token"), None, "a removal cookie empties the jar");
+    ada.post("The server deletes the token", "/forget", json!({}))
+        .await;
+    assert_eq!(
+        ada.cookie("token"),
+        None,
+        "a removal cookie empties the jar"
+    );
     ada.restore_cookies(&saved);
     ada.get("Ada replays her saved copy", "/whoami").await;
 
@@ -75,7 +86,10 @@ async fn tiny_story(mut story: Story) -> String {
 #[tokio::test]
 async fn the_harness_records_a_stable_redacted_transcript() {
     let transcript = tiny_story(Story::recording()).await;
-    assert!(!transcript.contains("127.0.0.1"), "ports vary: only paths are shown");
+    assert!(
+        !transcript.contains("127.0.0.1"),
+        "ports vary: only paths are shown"
+    );
     common::assert_story!(transcript);
 }
 
@@ -97,6 +111,12 @@ fn a_difference_is_described_by_step_and_line() {
     assert_eq!(first_difference(expected, expected), None);
     let todo = "── 1. Alice logs in ──\nAlice ▶ POST /api/login\n      ◀ 500 Internal Server Error\n        \"error\": \"Exercise not finished: not yet implemented\"\n";
     let hint = first_difference(expected, todo).unwrap();
-    assert!(hint.starts_with("step 1, \"Alice logs in\": expected `◀ 200 OK`"), "{hint}");
-    assert!(hint.ends_with("(the server reached a todo!() in the exercise)"), "{hint}");
+    assert!(
+        hint.starts_with("step 1, \"Alice logs in\": expected `◀ 200 OK`"),
+        "{hint}"
+    );
+    assert!(
+        hint.ends_with("(the server reached a todo!() in the exercise)"),
+        "{hint}"
+    );
 }

@@ -9,7 +9,10 @@ async fn accounts() -> (Accounts, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
     let config = Config::for_tests(url, common::story::STORY_SECRET);
-    (Accounts::connect(&config, Clock::system()).await.unwrap(), dir)
+    (
+        Accounts::connect(&config, Clock::system()).await.unwrap(),
+        dir,
+    )
 }
 
 fn credentials(username: &str, password: &str) -> Credentials {
@@ -47,7 +50,11 @@ async fn fifty_concurrent_registrations_of_one_name_give_exactly_one_user() {
     let (accounts, _dir) = accounts().await;
     let attempts = (0..50).map(|_| {
         let accounts = accounts.clone();
-        tokio::spawn(async move { accounts.register(&credentials("popular", "password123")).await })
+        tokio::spawn(async move {
+            accounts
+                .register(&credentials("popular", "password123"))
+                .await
+        })
     });
     let mut created = 0;
     let mut taken = 0;
@@ -71,8 +78,14 @@ async fn passwords_up_to_72_bytes_are_accepted_and_longer_ones_refused_not_trunc
     let (accounts, _dir) = accounts().await;
     for (name, bytes) in [("seventy-one", 71), ("seventy-two", 72)] {
         let password = "p".repeat(bytes);
-        accounts.register(&credentials(name, &password)).await.unwrap();
-        accounts.check_login(&credentials(name, &password)).await.unwrap();
+        accounts
+            .register(&credentials(name, &password))
+            .await
+            .unwrap();
+        accounts
+            .check_login(&credentials(name, &password))
+            .await
+            .unwrap();
     }
 
     let error = accounts
@@ -80,14 +93,25 @@ async fn passwords_up_to_72_bytes_are_accepted_and_longer_ones_refused_not_trunc
         .await
         .unwrap_err();
     assert_eq!(error.status, 400);
-    assert!(error.message.contains("at most 72 bytes"), "{}", error.message);
+    assert!(
+        error.message.contains("at most 72 bytes"),
+        "{}",
+        error.message
+    );
 
     // 24 characters but 96 bytes: counted in bytes, as bcrypt reads them.
     let emoji = "🔑".repeat(24);
     assert_eq!(emoji.chars().count(), 24);
-    let error = accounts.register(&credentials("emoji", &emoji)).await.unwrap_err();
+    let error = accounts
+        .register(&credentials("emoji", &emoji))
+        .await
+        .unwrap_err();
     assert_eq!(error.status, 400);
-    assert!(error.message.contains("this one is 96"), "{}", error.message);
+    assert!(
+        error.message.contains("this one is 96"),
+        "{}",
+        error.message
+    );
 
     // Had the 72-byte password been truncated, a longer one with the same start would log
     // in. It must not: it is refused before bcrypt sees it.
@@ -105,19 +129,37 @@ async fn the_hasher_itself_refuses_to_truncate() {
     assert!(passwords.hash(&"x".repeat(73)).await.is_err());
     let hash = passwords.hash(&"x".repeat(72)).await.unwrap();
     assert!(hash.starts_with("$2b$04$"), "bcrypt at the configured cost");
-    assert!(passwords.verify(&"x".repeat(72), Some(&hash)).await.unwrap());
-    assert!(!passwords.verify(&"x".repeat(71), Some(&hash)).await.unwrap());
+    assert!(
+        passwords
+            .verify(&"x".repeat(72), Some(&hash))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !passwords
+            .verify(&"x".repeat(71), Some(&hash))
+            .await
+            .unwrap()
+    );
 }
 
 #[tokio::test]
 async fn an_unknown_user_is_checked_against_a_dummy_hash_and_never_matches() {
     let passwords = Passwords::new(4);
     // The dummy path runs bcrypt and answers false, even for the dummy's own password.
-    assert!(!passwords.verify("not the password of any user", None).await.unwrap());
+    assert!(
+        !passwords
+            .verify("not the password of any user", None)
+            .await
+            .unwrap()
+    );
     assert!(!passwords.verify("anything at all", None).await.unwrap());
 
     let (accounts, _dir) = accounts().await;
-    accounts.register(&credentials("bob", "bob's password")).await.unwrap();
+    accounts
+        .register(&credentials("bob", "bob's password"))
+        .await
+        .unwrap();
     let unknown = accounts
         .check_login(&credentials("nobody", "bob's password"))
         .await
@@ -149,5 +191,8 @@ fn usernames_and_passwords_are_validated_with_reasons() {
     }
     let error = accounts::validate_password("short").unwrap_err();
     assert_eq!(error.message, "Password must be at least 8 characters long");
-    assert!(accounts::validate_password("éééééééé").is_ok(), "8 characters, 16 bytes");
+    assert!(
+        accounts::validate_password("éééééééé").is_ok(),
+        "8 characters, 16 bytes"
+    );
 }
