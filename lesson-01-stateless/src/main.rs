@@ -1,1 +1,22 @@
-fn main() { println!("lesson-01-stateless: coming soon"); }
+use common::Clock;
+use common::serve::{Banner, run};
+use lesson_01_stateless::app;
+
+#[tokio::main]
+async fn main() {
+    run(
+        "lesson-01-stateless",
+        Banner {
+            title: "Lesson 01 · A login kept in one variable (broken on purpose)",
+            try_these: &[
+                r#"curl -i -X POST {url}/api/register -H 'Content-Type: application/json' -d '{"username":"alice","password":"correct horse"}'"#,
+                r#"curl -i -X POST {url}/api/register -H 'Content-Type: application/json' -d '{"username":"bob","password":"battery staple"}'"#,
+                r#"curl -i -X POST {url}/api/login -H 'Content-Type: application/json' -d '{"username":"alice","password":"correct horse"}'"#,
+                r#"curl -i -X POST {url}/api/login -H 'Content-Type: application/json' -d '{"username":"bob","password":"battery staple"}'"#,
+                "curl -i {url}/api/me    # whoever asks, the answer is whoever logged in last",
+            ],
+        },
+        |config| async move { app(&config, Clock::system()).await.map_err(|e| e.to_string()) },
+    )
+    .await;
+}
