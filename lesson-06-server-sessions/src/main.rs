@@ -1,1 +1,28 @@
-fn main() { println!("lesson-06-server-sessions: coming soon"); }
+use common::Clock;
+use common::serve::Banner;
+use lesson_06_server_sessions::{Timeouts, app};
+
+#[tokio::main]
+async fn main() {
+    common::serve::run(
+        "lesson-06-server-sessions",
+        Banner {
+            title: "Lesson 06 · Revocable server-side sessions",
+            try_these: &[
+                r#"curl -i -c laptop.txt -H 'Content-Type: application/json' -d '{"username":"alice","password":"correct horse"}' {url}/api/register"#,
+                r#"curl -i -c phone.txt -H 'Content-Type: application/json' -d '{"username":"alice","password":"correct horse"}' {url}/api/login    # a second device"#,
+                "curl -i -b phone.txt {url}/api/sessions    # both sessions, current: true on the phone's",
+                "curl -i -b laptop.txt -X DELETE {url}/api/logout",
+                "curl -i -b laptop.txt {url}/api/me    # the saved token, replayed: 401",
+            ],
+        },
+        |config| async move {
+            // The two timeouts are this lesson's own settings, read next to common's.
+            let timeouts = Timeouts::from_env().map_err(|error| error.to_string())?;
+            app(&config, Clock::system(), timeouts)
+                .await
+                .map_err(|error| error.to_string())
+        },
+    )
+    .await;
+}

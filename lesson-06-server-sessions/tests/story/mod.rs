@@ -1,0 +1,134 @@
+//! Lesson 06's story: Alice and her devices, and a server that can end a session.
+
+use std::time::Duration;
+
+use common::story::Story;
+use lesson_06_server_sessions::{Timeouts, app};
+use serde_json::json;
+
+/// Short timeouts, so the story's clock need not move far. The real defaults (30 minutes
+/// idle, 1 day absolute) work the same way.
+pub const STORY_TIMEOUTS: Timeouts = Timeouts {
+    idle: Duration::from_secs(30 * 60),
+    absolute: Duration::from_secs(60 * 60),
+};
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+pub async fn run(mut story: Story) -> String {
+    story.redact_cookie("session", "token");
+    story.redact_json_field("id", "session id");
+    let config = story.config();
+    let clock = story.clock();
+    let server = || app(&config, clock.clone(), STORY_TIMEOUTS);
+    story
+        .start_server(server().await.expect("the lesson's app starts"))
+        .await;
+
+    let alice = json!({ "username": "alice", "password": "correct horse battery" });
+
+    // ── 1. one user, three devices ──
+    story.say("Alice uses three browsers. Each one names itself in a User-Agent header.");
+    let mut laptop = story
+        .client("Laptop")
+        .user_agent("Firefox on Alice's laptop");
+    let mut phone = story.client("Phone").user_agent("Safari on Alice's phone");
+    let mut library = story
+        .client("Library")
+        .user_agent("Edge at the city library");
+
+    laptop
+        .post(
+            "Alice registers on her laptop",
+            "/api/register",
+            alice.clone(),
+        )
+        .await;
+    phone
+        .post("Alice logs in on her phone", "/api/login", alice.clone())
+        .await;
+    library
+        .post("Alice logs in at the library", "/api/login", alice.clone())
+        .await;
+
+    // ── 2. the list ──
+    phone
+        .get("The phone lists Alice's sessions", "/api/sessions")
+        .await;
+
+    // ── 3. logout, then a replay ──
+    story.say("Before logging out, the laptop's cookie is copied, as in lesson 05.");
+    let saved = laptop.cookies();
+    laptop
+        .delete("Alice logs out on her laptop", "/api/logout")
+        .await;
+    laptop.get("The laptop asks who it is", "/api/me").await;
+    laptop.restore_cookies(&saved);
+    laptop
+        .get("The saved cookie is sent again", "/api/me")
+        .await;
+    story.say("In lesson 05 this replay answered 200: the sealed cookie was still valid. Here the server deleted the session, so the copy is worthless.");
+
+    // ── 4. ending a session from another device ──
+    story.say("Alice remembers that she never logged out at the library.");
+    let list = phone
+        .get("The phone lists the sessions again", "/api/sessions")
+        .await;
+    // The second entry is the library's (the list is oldest first).
+    let library_id = list.json()[1]["id"].as_str().unwrap_or_default().to_owned();
+    phone
+        .delete(
+            "The phone ends the library's session",
+            &format!("/api/sessions/{library_id}"),
+        )
+        .await;
+    library
+        .get("The library computer asks who it is", "/api/me")
+        .await;
+    phone.get("Only the phone is left", "/api/sessions").await;
+
+    // ── 5. timeouts ──
+    story.say("This story's server ends a session after 30 minutes without a request (idle) or 1 hour after login (absolute), whichever comes first.");
+    laptop
+        .post(
+            "Alice logs in on her laptop again",
+            "/api/login",
+            alice.clone(),
+        )
+        .await;
+    story.advance_clock(20 * MINUTE);
+    phone
+        .get("The phone is used; the laptop is not", "/api/sessions")
+        .await;
+    story.advance_clock(20 * MINUTE);
+    phone
+        .get("The idle laptop has dropped off the list", "/api/sessions")
+        .await;
+    laptop
+        .get("The laptop, idle for 40 minutes, asks who it is", "/api/me")
+        .await;
+    story.advance_clock(25 * MINUTE);
+    phone
+        .get(
+            "The phone, used 25 minutes ago but logged in 65 minutes ago",
+            "/api/me",
+        )
+        .await;
+    phone
+        .post(
+            "Alice logs in on her phone again",
+            "/api/login",
+            alice.clone(),
+        )
+        .await;
+
+    // ── 6. a restart ──
+    story.say("The server restarts. Sessions are rows in the SQLite file, so they outlive it.");
+    story.stop_server().await;
+    story
+        .start_server(server().await.expect("the lesson's app starts again"))
+        .await;
+    phone.get("The phone asks who it is", "/api/me").await;
+
+    story.finish().await
+}
