@@ -1,4 +1,4 @@
-//! The lesson's story, printed live: `cargo run -p lesson-01-stateless --example demo`.
+//! The lesson's story, printed live: `cargo run -p lesson-01-stateless --example demo-01`.
 
 #[path = "../tests/story/mod.rs"]
 mod story;

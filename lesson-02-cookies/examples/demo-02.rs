@@ -1,4 +1,4 @@
-//! The lesson's story, printed live: `cargo run -p lesson-02-cookies --example demo`.
+//! The lesson's story, printed live: `cargo run -p lesson-02-cookies --example demo-02`.
 
 #[path = "../tests/story/mod.rs"]
 mod story;

@@ -1,4 +1,4 @@
-//! The story, printed live for a class: `cargo run -p lesson-06-server-sessions --example demo`.
+//! The story, printed live for a class: `cargo run -p lesson-06-server-sessions --example demo-06`.
 
 #[path = "../tests/story/mod.rs"]
 mod story;
