@@ -1,1 +1,21 @@
-fn main() { println!("lesson-03-login: coming soon"); }
+use common::Clock;
+use common::serve::Banner;
+use lesson_03_login::app;
+
+#[tokio::main]
+async fn main() {
+    common::serve::run(
+        "lesson-03-login",
+        Banner {
+            title: "Lesson 03 · Logging in",
+            try_these: &[
+                r#"curl -i -c cookies.txt -H 'Content-Type: application/json' -d '{"username":"alice","password":"correct horse"}' {url}/api/register"#,
+                r#"curl -i -c cookies.txt -H 'Content-Type: application/json' -d '{"username":"alice","password":"correct horse"}' {url}/api/login"#,
+                r#"curl -i -H 'Content-Type: application/json' -d '{"username":"alice","password":"wrong horse"}' {url}/api/login"#,
+                r#"curl -i -H 'Content-Type: application/json' -d '{"username":"nobody","password":"wrong horse"}' {url}/api/login"#,
+            ],
+        },
+        |config| async move { app(&config, Clock::system()).await.map_err(|e| e.to_string()) },
+    )
+    .await;
+}

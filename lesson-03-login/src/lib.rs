@@ -1,0 +1,68 @@
+//! Lesson 03: logging in.
+//!
+//! Read [`session`] first (where "who is logged in" lives), then [`handlers`] (the
+//! register and login endpoints that start a session). Lessons 04 and 05 build on this
+//! crate: they take [`routes`] and add their own.
+
+pub mod handlers;
+pub mod session;
+
+#[cfg(feature = "exercise")]
+mod exercise;
+
+use axum::Router;
+use axum::extract::FromRef;
+use axum::routing::post;
+use common::{Accounts, Clock, Config};
+
+// `--features exercise` serves your login from src/exercise.rs instead of ours.
+#[cfg(feature = "exercise")]
+use exercise::login;
+#[cfg(not(feature = "exercise"))]
+use handlers::login;
+
+pub use session::{Session, SessionSettings};
+
+/// What every handler can reach. Lessons 04 and 05 use it unchanged.
+#[derive(Clone)]
+pub struct AppState {
+    pub accounts: Accounts,
+    pub sessions: SessionSettings,
+}
+
+impl AppState {
+    /// Opens the database and reads the session settings from `config`.
+    pub async fn connect(config: &Config, clock: Clock) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            accounts: Accounts::connect(config, clock.clone()).await?,
+            sessions: SessionSettings::new(config, clock),
+        })
+    }
+}
+
+// `FromRef` lets a handler (or the `Session` extractor) ask for just the part it needs.
+impl FromRef<AppState> for Accounts {
+    fn from_ref(state: &AppState) -> Self {
+        state.accounts.clone()
+    }
+}
+
+impl FromRef<AppState> for SessionSettings {
+    fn from_ref(state: &AppState) -> Self {
+        state.sessions.clone()
+    }
+}
+
+/// This lesson's endpoints, still waiting for their state, so a later lesson can add
+/// routes before calling `with_state`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/register", post(handlers::register))
+        .route("/api/login", post(login))
+}
+
+/// The lesson's server, ready for `common::serve::run` or a story.
+pub async fn app(config: &Config, clock: Clock) -> Result<Router, sqlx::Error> {
+    let state = AppState::connect(config, clock).await?;
+    Ok(routes().with_state(state))
+}

@@ -1,0 +1,34 @@
+//! Lesson 04: `GET /api/me` and a page that logs in by itself.
+//!
+//! Everything from lesson 03 is reused as it is (the crate is a dependency): the same
+//! state, the same `Session`, the same register and login. This lesson adds `me` (the
+//! endpoint) and `page` (the page that calls it).
+
+pub mod me;
+pub mod page;
+
+#[cfg(feature = "exercise")]
+mod exercise;
+
+use axum::Router;
+use axum::routing::get;
+use common::{Clock, Config};
+pub use lesson_03_login::{AppState, Session};
+
+// `--features exercise` serves your `/api/me` from src/exercise.rs instead of ours.
+#[cfg(feature = "exercise")]
+use exercise::me;
+#[cfg(not(feature = "exercise"))]
+use me::me;
+
+/// Lesson 03's endpoints plus `GET /api/me`. The page is added by [`app`], so that
+/// lesson 05 can serve it with its logout button.
+pub fn routes() -> Router<AppState> {
+    lesson_03_login::routes().route("/api/me", get(me))
+}
+
+/// The lesson's server, ready for `common::serve::run` or a story.
+pub async fn app(config: &Config, clock: Clock) -> Result<Router, sqlx::Error> {
+    let state = AppState::connect(config, clock).await?;
+    Ok(routes().route("/", get(page::page)).with_state(state))
+}

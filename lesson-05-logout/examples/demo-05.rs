@@ -1,0 +1,11 @@
+//! The lesson's story, printed live: `cargo run -p lesson-05-logout --example demo-05`.
+
+#[path = "../tests/story/mod.rs"]
+mod story;
+
+use common::story::Story;
+
+#[tokio::main]
+async fn main() {
+    story::run(Story::live()).await;
+}

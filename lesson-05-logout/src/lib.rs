@@ -1,0 +1,37 @@
+//! Lesson 05: logging out, and what logging out cannot do when the session is the cookie.
+//!
+//! Lessons 03 and 04 are reused as they are: this lesson adds `logout` and switches
+//! the page's logout button on.
+
+pub mod logout;
+
+#[cfg(feature = "exercise")]
+mod exercise;
+
+use axum::Router;
+use axum::response::Html;
+use axum::routing::{delete, get};
+use common::{Clock, Config};
+pub use lesson_03_login::{AppState, Session};
+
+// `--features exercise` serves your logout from src/exercise.rs instead of ours.
+#[cfg(feature = "exercise")]
+use exercise::logout;
+#[cfg(not(feature = "exercise"))]
+use logout::logout;
+
+/// Lesson 04's endpoints plus `DELETE /api/logout`.
+pub fn routes() -> Router<AppState> {
+    lesson_04_me::routes().route("/api/logout", delete(logout))
+}
+
+/// `GET /`: lesson 04's page, now with its logout button.
+pub async fn page() -> Html<String> {
+    Html(lesson_04_me::page::PAGE.replacen(r#"data-logout="off""#, r#"data-logout="on""#, 1))
+}
+
+/// The lesson's server, ready for `common::serve::run` or a story.
+pub async fn app(config: &Config, clock: Clock) -> Result<Router, sqlx::Error> {
+    let state = AppState::connect(config, clock).await?;
+    Ok(routes().route("/", get(page)).with_state(state))
+}
