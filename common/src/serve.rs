@@ -93,6 +93,9 @@ pub struct Banner {
     pub title: &'static str,
     /// Commands to try, with `{url}` standing for the server's address.
     pub try_these: &'static [&'static str],
+    /// Whether the lesson signs or seals cookies with `SESSION_SECRET`. If so and none is
+    /// set, the start-up warns that its cookies die with the process.
+    pub uses_session_secret: bool,
 }
 
 /// Starts logging, reads the config, connects and serves `routes` until Ctrl-C.
@@ -107,7 +110,7 @@ where
         Ok(config) => config,
         Err(error) => exit_with(&error.to_string()),
     };
-    if config.cookie_key_is_random {
+    if config.cookie_key_is_random && banner.uses_session_secret {
         tracing::warn!(
             "SESSION_SECRET is not set, so cookies are sealed with a random key for this run \
              only: every session ends when the server restarts. To keep sessions, add this \

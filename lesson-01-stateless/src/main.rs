@@ -15,6 +15,7 @@ async fn main() {
                 r#"curl -i -X POST {url}/api/login -H 'Content-Type: application/json' -d '{"username":"bob","password":"battery staple"}'"#,
                 "curl -i {url}/api/me    # whoever asks, the answer is whoever logged in last",
             ],
+            uses_session_secret: false,
         },
         |config| async move { app(&config, Clock::system()).await.map_err(|e| e.to_string()) },
     )

@@ -15,6 +15,7 @@ async fn main() {
                 "curl -i -c jar.txt -b jar.txt {url}/api/visits/private",
                 "cat jar.txt    # what a browser would keep",
             ],
+            uses_session_secret: true,
         },
         |config| async move { Ok(app(&config)) },
     )

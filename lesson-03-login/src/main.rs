@@ -14,6 +14,7 @@ async fn main() {
                 r#"curl -i -H 'Content-Type: application/json' -d '{"username":"alice","password":"wrong horse"}' {url}/api/login"#,
                 r#"curl -i -H 'Content-Type: application/json' -d '{"username":"nobody","password":"wrong horse"}' {url}/api/login"#,
             ],
+            uses_session_secret: true,
         },
         |config| async move { app(&config, Clock::system()).await.map_err(|e| e.to_string()) },
     )

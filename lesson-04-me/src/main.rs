@@ -15,6 +15,7 @@ async fn main() {
                 r#"curl -i -c cookies.txt -H 'Content-Type: application/json' -d '{"username":"alice","password":"correct horse"}' {url}/api/login"#,
                 "curl -i -b cookies.txt {url}/api/me",
             ],
+            uses_session_secret: true,
         },
         |config| async move { app(&config, Clock::system()).await.map_err(|e| e.to_string()) },
     )

@@ -17,6 +17,7 @@ async fn main() {
                 "curl -i -b cookies.txt {url}/api/me",
                 "curl -i -b saved-cookies.txt {url}/api/me",
             ],
+            uses_session_secret: true,
         },
         |config| async move { app(&config, Clock::system()).await.map_err(|e| e.to_string()) },
     )

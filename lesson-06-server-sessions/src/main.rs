@@ -15,6 +15,7 @@ async fn main() {
                 "curl -i -b laptop.txt -X DELETE {url}/api/logout",
                 "curl -i -b laptop.txt {url}/api/me    # the saved token, replayed: 401",
             ],
+            uses_session_secret: false,
         },
         |config| async move {
             // The two timeouts are this lesson's own settings, read next to common's.
