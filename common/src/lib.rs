@@ -11,12 +11,15 @@
 //! | [`clock`] | the time, from the system or from a test |
 //! | [`serve`] | the router layers, the start banner, graceful shutdown |
 //! | `story` | the harness that runs a lesson's story over HTTP (feature `story`) |
+//! | `load` | a lean keep-alive load generator for the lessons' benchmarks (feature `story`) |
 
 pub mod accounts;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+#[cfg(feature = "story")]
+pub mod load;
 pub mod passwords;
 pub mod serve;
 #[cfg(feature = "story")]

@@ -1,0 +1,376 @@
+//! A small load generator, for the lessons' benchmarks: how many `GET /api/me` a second?
+//!
+//! It starts no server and logs nobody in: a lesson's example does that, then hands over
+//! the base URL, the path and the `Cookie` header(s) to send. [`Load::run`] opens
+//! `connections` keep-alive connections and has each send the same request again and
+//! again until `duration` is over or `max_requests` have been sent, whichever comes
+//! first. Every answer must be a `200` (and, if set, have exactly `expected_body`);
+//! anything else is counted in [`Report::errors`], never skipped.
+//!
+//! Like wrk, the load side stays lean so that the machine's cores go to the server being
+//! measured: each connection writes prepared request bytes and reads the answer with a
+//! minimal HTTP/1.1 reader, straight on a tokio `TcpStream`. That reader knows only what
+//! axum sends here: a status line, headers, and a body with a `content-length`.
+//!
+//! Run benchmarks in release mode: a debug build measures the compiler's debug settings,
+//! not the server.
+
+use std::fmt;
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio::net::TcpStream;
+
+/// Room for one answer's head and body. `/api/me` answers are a few hundred bytes.
+const BUFFER_BYTES: usize = 16 * 1024;
+
+/// How long after the end of the run an answer may still arrive before it counts as
+/// lost. Keeps the run bounded in time even if the server stops answering.
+const GRACE: Duration = Duration::from_secs(1);
+
+/// What to send, over how many connections, for how long.
+#[derive(Clone, Debug)]
+pub struct Load {
+    /// `http://HOST:PORT`, no path (plain HTTP: the benchmarks only talk to 127.0.0.1).
+    pub base_url: String,
+    /// The path every request asks, e.g. `/api/me`.
+    pub path: String,
+    /// `Cookie` header values: connection `i` sends `cookies[i % cookies.len()]`. One
+    /// value shares one session among all connections; one per connection gives each its
+    /// own, like as many browsers. Empty: no `Cookie` header.
+    pub cookies: Vec<String>,
+    /// If set, every answer's body must be exactly this.
+    pub expected_body: Option<String>,
+    pub connections: usize,
+    /// How long the measured part lasts, after the warm-up.
+    pub duration: Duration,
+    /// Stops the measured part early after this many requests (all connections together).
+    pub max_requests: u64,
+    /// Requests sent before measuring, not counted: the server's threads, pools and caches
+    /// get going first. Errors during it are still counted.
+    pub warm_up: Duration,
+}
+
+impl Load {
+    /// 64 connections, 1 s of warm-up, then 10 s or 10 million requests.
+    pub fn new(base_url: &str, path: &str) -> Load {
+        Load {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            path: path.to_owned(),
+            cookies: Vec::new(),
+            expected_body: None,
+            connections: 64,
+            duration: Duration::from_secs(10),
+            max_requests: 10_000_000,
+            warm_up: Duration::from_secs(1),
+        }
+    }
+
+    /// [`Load::new`], sized by `BENCH_CONNECTIONS`, `BENCH_SECONDS` and
+    /// `BENCH_MAX_REQUESTS` where they are set. Every lesson's benchmark reads the same
+    /// names, so one habit works for all of them.
+    pub fn from_env(base_url: &str, path: &str) -> Result<Load, String> {
+        let mut load = Load::new(base_url, path);
+        let read = |name: &str, default: u64| match std::env::var(name) {
+            Err(_) => Ok(default),
+            Ok(value) => match value.trim().parse::<u64>() {
+                Ok(number) if number > 0 => Ok(number),
+                _ => Err(format!(
+                    "{name} must be a whole number above 0, not {value:?}"
+                )),
+            },
+        };
+        load.connections = read("BENCH_CONNECTIONS", load.connections as u64)? as usize;
+        load.duration = Duration::from_secs(read("BENCH_SECONDS", load.duration.as_secs())?);
+        load.max_requests = read("BENCH_MAX_REQUESTS", load.max_requests)?;
+        Ok(load)
+    }
+
+    /// Connects every connection first (a failure there is an `Err`: there is nothing to
+    /// measure), then runs the warm-up and the measured part, and reports.
+    pub async fn run(&self) -> io::Result<Report> {
+        let host = self
+            .base_url
+            .strip_prefix("http://")
+            .filter(|host| !host.is_empty() && !host.contains('/'))
+            .ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("base URL {:?} is not http://HOST:PORT", self.base_url),
+                )
+            })?;
+        // The exact bytes a connection writes, prepared once per cookie.
+        let request = |cookie_line: &str| -> Arc<[u8]> {
+            let path = &self.path;
+            format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n{cookie_line}\r\n")
+                .into_bytes()
+                .into()
+        };
+        let requests: Vec<Arc<[u8]>> = if self.cookies.is_empty() {
+            vec![request("")]
+        } else {
+            let line = |cookie| format!("Cookie: {cookie}\r\n");
+            self.cookies.iter().map(|c| request(&line(c))).collect()
+        };
+
+        let mut streams = Vec::with_capacity(self.connections);
+        for _ in 0..self.connections {
+            let stream = TcpStream::connect(host).await?;
+            // Send each small request at once instead of waiting to fill a packet.
+            stream.set_nodelay(true)?;
+            streams.push(stream);
+        }
+
+        let measure_from = Instant::now() + self.warm_up;
+        let plan = Arc::new(Plan {
+            measure_from,
+            until: measure_from + self.duration,
+            max_requests: self.max_requests,
+            sent: AtomicU64::new(0),
+            expected_body: self.expected_body.clone().map(String::into_bytes),
+        });
+        let tasks: Vec<_> = streams
+            .into_iter()
+            .enumerate()
+            .map(|(i, stream)| {
+                let request = requests[i % requests.len()].clone();
+                tokio::spawn(keep_asking(stream, request, plan.clone()))
+            })
+            .collect();
+
+        let mut latencies = Vec::new();
+        let mut errors = 0;
+        let mut first_error = None;
+        for task in tasks {
+            let connection = task.await.map_err(io::Error::other)?;
+            latencies.extend(connection.latencies);
+            errors += connection.errors;
+            first_error = first_error.or(connection.first_error);
+        }
+        let elapsed = Instant::now().saturating_duration_since(measure_from);
+        Ok(Report::new(
+            latencies,
+            errors,
+            first_error,
+            elapsed,
+            self.connections,
+        ))
+    }
+}
+
+/// What every connection's task shares.
+struct Plan {
+    measure_from: Instant,
+    until: Instant,
+    max_requests: u64,
+    /// Requests started in the measured part, by all connections together.
+    sent: AtomicU64,
+    expected_body: Option<Vec<u8>>,
+}
+
+/// What one connection saw.
+struct Connection {
+    /// Microseconds per measured request: 4 bytes each keeps millions of them cheap.
+    latencies: Vec<u32>,
+    errors: u64,
+    first_error: Option<String>,
+}
+
+impl Connection {
+    fn error(&mut self, what: String) {
+        self.errors += 1;
+        self.first_error.get_or_insert(what);
+    }
+}
+
+/// One connection: one request at a time, the next as soon as the answer is in.
+async fn keep_asking(stream: TcpStream, request: Arc<[u8]>, plan: Arc<Plan>) -> Connection {
+    let mut buffer = vec![0u8; BUFFER_BYTES];
+    let mut seen = Connection {
+        latencies: Vec::with_capacity(64 * 1024),
+        errors: 0,
+        first_error: None,
+    };
+    let answer_by = tokio::time::Instant::from_std(plan.until + GRACE);
+    loop {
+        let started = Instant::now();
+        if started >= plan.until {
+            break;
+        }
+        let measured = started >= plan.measure_from;
+        if measured && plan.sent.fetch_add(1, Ordering::Relaxed) >= plan.max_requests {
+            break;
+        }
+        let answer = tokio::time::timeout_at(answer_by, ask(&stream, &request, &mut buffer)).await;
+        let (status, body) = match answer {
+            Ok(Ok(answer)) => answer,
+            // The connection is out of step or gone: it ends here, counted.
+            Ok(Err(problem)) => {
+                seen.error(format!("connection lost: {problem}"));
+                break;
+            }
+            Err(_) => {
+                seen.error("no answer by the end of the run".to_owned());
+                break;
+            }
+        };
+        if measured {
+            let micros = started.elapsed().as_micros();
+            seen.latencies.push(micros.try_into().unwrap_or(u32::MAX));
+        }
+        if status != 200 {
+            let body = String::from_utf8_lossy(body);
+            seen.error(format!("status {status}, body {body}"));
+        } else if plan
+            .expected_body
+            .as_deref()
+            .is_some_and(|want| want != body)
+        {
+            let body = String::from_utf8_lossy(body);
+            seen.error(format!("unexpected body {body}"));
+        }
+    }
+    seen
+}
+
+/// Writes one request and reads its answer: the status and the body.
+async fn ask<'b>(
+    stream: &TcpStream,
+    request: &[u8],
+    buffer: &'b mut [u8],
+) -> io::Result<(u16, &'b [u8])> {
+    write_all(stream, request).await?;
+    read_response(stream, buffer).await
+}
+
+/// `AsyncWriteExt::write_all`, without asking tokio for its `io-util` feature.
+async fn write_all(stream: &TcpStream, mut bytes: &[u8]) -> io::Result<()> {
+    while !bytes.is_empty() {
+        stream.writable().await?;
+        match stream.try_write(bytes) {
+            Ok(n) => bytes = &bytes[n..],
+            // Readiness can be a false alarm: wait again.
+            Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
+}
+
+/// Reads one response with a `content-length` into `buffer`. A connection has one
+/// request in flight at a time, so nothing can follow the body.
+async fn read_response<'b>(
+    stream: &TcpStream,
+    buffer: &'b mut [u8],
+) -> io::Result<(u16, &'b [u8])> {
+    let invalid = |what: &str| io::Error::new(io::ErrorKind::InvalidData, what.to_owned());
+    let mut filled = 0;
+    loop {
+        if let Some(head_end) = buffer[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = std::str::from_utf8(&buffer[..head_end]).map_err(|_| invalid("head"))?;
+            // "HTTP/1.1 200 OK": the code is the second word.
+            let status = head
+                .split(' ')
+                .nth(1)
+                .and_then(|code| code.parse().ok())
+                .ok_or_else(|| invalid("status line"))?;
+            let length: usize = head
+                .lines()
+                .filter_map(|line| line.split_once(':'))
+                .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+                .and_then(|(_, value)| value.trim().parse().ok())
+                .ok_or_else(|| invalid("no content-length"))?;
+            let body_start = head_end + 4;
+            if filled >= body_start + length {
+                return Ok((status, &buffer[body_start..body_start + length]));
+            }
+        }
+        if filled == buffer.len() {
+            return Err(invalid("answer larger than the buffer"));
+        }
+        stream.readable().await?;
+        match stream.try_read(&mut buffer[filled..]) {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => filled += n,
+            Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+/// What a run measured. Its `Display` is one line, ready to print.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// Answers received in the measured part, errors included.
+    pub requests: u64,
+    /// Answers that were not a 200 (or not the expected body), and connections lost, in
+    /// the warm-up or after it. A benchmark with errors measured something else.
+    pub errors: u64,
+    /// What one of the errors was (the first on its connection), to start looking.
+    pub first_error: Option<String>,
+    /// From the end of the warm-up to the last answer.
+    pub elapsed: Duration,
+    pub connections: usize,
+    /// Half the requests took at most this long.
+    pub p50: Duration,
+    /// 99 in 100 requests took at most this long: what the slow ones feel.
+    pub p99: Duration,
+    pub max: Duration,
+}
+
+impl Report {
+    fn new(
+        mut latencies: Vec<u32>,
+        errors: u64,
+        first_error: Option<String>,
+        elapsed: Duration,
+        connections: usize,
+    ) -> Report {
+        latencies.sort_unstable();
+        // Nearest rank: the smallest latency that `fraction` of the requests do not exceed.
+        let at = |fraction: f64| {
+            let rank = (latencies.len() as f64 * fraction).ceil() as usize;
+            let micros = latencies.get(rank.saturating_sub(1)).copied().unwrap_or(0);
+            Duration::from_micros(micros.into())
+        };
+        Report {
+            requests: latencies.len() as u64,
+            errors,
+            first_error,
+            elapsed,
+            connections,
+            p50: at(0.50),
+            p99: at(0.99),
+            max: at(1.0),
+        }
+    }
+
+    pub fn requests_per_second(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64().max(f64::MIN_POSITIVE)
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        write!(
+            f,
+            "{} requests in {:.1} s over {} connections: {:.0} req/s; \
+             latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {} errors",
+            self.requests,
+            self.elapsed.as_secs_f64(),
+            self.connections,
+            self.requests_per_second(),
+            ms(self.p50),
+            ms(self.p99),
+            ms(self.max),
+            self.errors,
+        )?;
+        if let Some(first) = &self.first_error {
+            write!(f, " (first: {first})")?;
+        }
+        Ok(())
+    }
+}
