@@ -309,6 +309,15 @@ impl Client {
         self.send(title, Method::DELETE, path, Payload::None).await
     }
 
+    /// Registers `username` with the password "correct horse" and expects a 201: a
+    /// shortcut for tests about what comes *after* registering. Returns the new user.
+    pub async fn register_ok(&mut self, username: &str) -> Value {
+        let body = serde_json::json!({ "username": username, "password": "correct horse" });
+        let reply = self.post("register", "/api/register", body).await;
+        assert_eq!(reply.status, 201, "registering {username}: {}", reply.body);
+        reply.json()
+    }
+
     /// Sends one request as step `title`, records the exchange, and keeps the cookies the
     /// response sets, as a browser would.
     pub async fn send(

@@ -33,18 +33,6 @@ async fn server() -> Story {
     server_with(|config| config).await
 }
 
-async fn register(client: &mut Client, username: &str) -> Value {
-    let reply = client
-        .post(
-            "register",
-            "/api/register",
-            json!({ "username": username, "password": "correct horse" }),
-        )
-        .await;
-    assert_eq!(reply.status, 201, "{}", reply.body);
-    reply.json()
-}
-
 async fn probe_user_id(client: &mut Client) -> Value {
     let reply = client.get("probe", "/probe").await;
     assert_eq!(reply.status, 200, "never a 500: {}", reply.body);
@@ -73,7 +61,7 @@ async fn the_cookie_from_register_names_the_new_user() {
         Value::Null,
         "no cookie yet"
     );
-    let user = register(&mut alice, "alice").await;
+    let user = alice.register_ok("alice").await;
     assert_eq!(probe_user_id(&mut alice).await, user["id"]);
 }
 
@@ -81,7 +69,7 @@ async fn the_cookie_from_register_names_the_new_user() {
 async fn a_changed_cut_or_forged_cookie_means_nobody_is_logged_in() {
     let story = server().await;
     let mut alice = story.client("Alice");
-    register(&mut alice, "alice").await;
+    alice.register_ok("alice").await;
     let sealed = alice.cookie(COOKIE_NAME).unwrap();
 
     // One character changed in the middle of the ciphertext.
@@ -141,7 +129,7 @@ fn story_key() -> Key {
 async fn a_session_ends_at_its_sealed_expiry_even_if_the_cookie_is_kept() {
     let story = server().await;
     let mut alice = story.client("Alice");
-    let user = register(&mut alice, "alice").await;
+    let user = alice.register_ok("alice").await;
     let week = Duration::from_secs(7 * 24 * 60 * 60);
 
     story.clock().advance(week - Duration::from_secs(1));
@@ -211,7 +199,7 @@ async fn many_users_logging_in_at_once_each_get_their_own_session() {
     for n in 0..12 {
         let mut client = story.client(&format!("user{n}"));
         tasks.push(tokio::spawn(async move {
-            let user = register(&mut client, &format!("user{n}")).await;
+            let user = client.register_ok(&format!("user{n}")).await;
             for _ in 0..3 {
                 let reply = client
                     .post(

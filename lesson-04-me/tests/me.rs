@@ -7,7 +7,7 @@ use common::story::{Client, Reply, Story};
 use common::{Config, UserStore};
 use lesson_03_login::session::COOKIE_NAME;
 use lesson_04_me::{AppState, app, routes};
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// A story with lesson 04's server; also returns the server's user store, so a test can
 /// delete a user behind the server's back.
@@ -19,18 +19,6 @@ async fn server() -> (Story, UserStore) {
     let users = state.accounts.users.clone();
     story.start_server(routes().with_state(state)).await;
     (story, users)
-}
-
-async fn register(client: &mut Client, username: &str) -> Value {
-    let reply = client
-        .post(
-            "register",
-            "/api/register",
-            json!({ "username": username, "password": "correct horse" }),
-        )
-        .await;
-    assert_eq!(reply.status, 201, "{}", reply.body);
-    reply.json()
 }
 
 async fn me(client: &mut Client) -> Reply {
@@ -58,7 +46,7 @@ async fn no_cookie_is_nobody() {
 async fn the_logged_in_user_is_answered_without_the_hash() {
     let (story, _) = server().await;
     let mut alice = story.client("Alice");
-    let user = register(&mut alice, "alice").await;
+    let user = alice.register_ok("alice").await;
     let reply = me(&mut alice).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(reply.json(), user);
@@ -72,7 +60,7 @@ async fn the_logged_in_user_is_answered_without_the_hash() {
 async fn changed_cut_or_foreign_cookies_are_nobody_never_a_500() {
     let (story, _) = server().await;
     let mut alice = story.client("Alice");
-    register(&mut alice, "alice").await;
+    alice.register_ok("alice").await;
     let sealed = alice.cookie(COOKIE_NAME).unwrap();
 
     // A cookie sealed by another server: same user id, same lesson, different secret.
@@ -84,7 +72,7 @@ async fn changed_cut_or_foreign_cookies_are_nobody_never_a_500() {
     let other_app = app(&other_secret, elsewhere.clock()).await.unwrap();
     elsewhere.start_server(other_app).await;
     let mut there = elsewhere.client("Alice elsewhere");
-    register(&mut there, "alice").await;
+    there.register_ok("alice").await;
     let foreign = there.cookie(COOKIE_NAME).unwrap();
 
     let middle = sealed.len() / 2;
@@ -120,7 +108,7 @@ async fn changed_cut_or_foreign_cookies_are_nobody_never_a_500() {
 async fn an_expired_session_is_nobody() {
     let (story, _) = server().await;
     let mut alice = story.client("Alice");
-    register(&mut alice, "alice").await;
+    alice.register_ok("alice").await;
     story.clock().advance(Duration::from_secs(7 * 24 * 60 * 60));
     assert_nobody(&me(&mut alice).await, "7 days later");
 }
@@ -129,7 +117,7 @@ async fn an_expired_session_is_nobody() {
 async fn a_deleted_user_is_nobody() {
     let (story, users) = server().await;
     let mut alice = story.client("Alice");
-    let user = register(&mut alice, "alice").await;
+    let user = alice.register_ok("alice").await;
     assert!(users.delete(user["id"].as_i64().unwrap()).await.unwrap());
     assert_nobody(&me(&mut alice).await, "deleted user");
 }
@@ -140,7 +128,7 @@ async fn two_users_asking_at_the_same_time_never_see_each_other() {
     let mut tasks = Vec::new();
     for name in ["alice", "bob", "carol", "dave"] {
         let mut client = story.client(name);
-        register(&mut client, name).await;
+        client.register_ok(name).await;
         tasks.push(tokio::spawn(async move {
             for _ in 0..50 {
                 let reply = me(&mut client).await;

@@ -4,25 +4,13 @@
 use common::story::{Client, Reply, Story};
 use lesson_03_login::session::COOKIE_NAME;
 use lesson_05_logout::app;
-use serde_json::{Value, json};
+use serde_json::json;
 
 async fn server() -> Story {
     let mut story = Story::recording();
     let routes = app(&story.config(), story.clock()).await.unwrap();
     story.start_server(routes).await;
     story
-}
-
-async fn register(client: &mut Client, username: &str) -> Value {
-    let reply = client
-        .post(
-            "register",
-            "/api/register",
-            json!({ "username": username, "password": "correct horse" }),
-        )
-        .await;
-    assert_eq!(reply.status, 201, "{}", reply.body);
-    reply.json()
 }
 
 async fn logout(client: &mut Client) -> Reply {
@@ -37,7 +25,7 @@ async fn me(client: &mut Client) -> Reply {
 async fn logout_is_a_204_with_a_cookie_that_removes_the_session() {
     let story = server().await;
     let mut alice = story.client("Alice");
-    register(&mut alice, "alice").await;
+    alice.register_ok("alice").await;
     let reply = logout(&mut alice).await;
     assert_eq!(reply.status, 204, "{}", reply.body);
     assert_eq!(reply.body, "");
@@ -57,7 +45,7 @@ async fn logout_is_a_204_with_a_cookie_that_removes_the_session() {
 async fn logging_out_twice_or_without_a_session_is_still_a_204() {
     let story = server().await;
     let mut alice = story.client("Alice");
-    register(&mut alice, "alice").await;
+    alice.register_ok("alice").await;
     assert_eq!(logout(&mut alice).await.status, 204);
     assert_eq!(logout(&mut alice).await.status, 204);
     assert_eq!(logout(&mut story.client("Nobody")).await.status, 204);
@@ -83,7 +71,7 @@ async fn logging_out_with_a_broken_cookie_is_a_204_never_a_500() {
 async fn one_user_logging_out_leaves_the_others_logged_in() {
     let story = server().await;
     let mut bob = story.client("Bob");
-    register(&mut bob, "bob").await;
+    bob.register_ok("bob").await;
     let bob_asks = tokio::spawn(async move {
         for _ in 0..40 {
             let reply = me(&mut bob).await;
@@ -137,7 +125,7 @@ async fn the_page_now_shows_its_logout_button() {
 async fn the_other_endpoints_are_lesson_04s() {
     let story = server().await;
     let mut alice = story.client("Alice");
-    register(&mut alice, "alice").await;
+    alice.register_ok("alice").await;
     let reply = alice
         .post(
             "login",
