@@ -883,6 +883,13 @@ fn explain_todo_panics() {
                     .location()
                     .map(|l| format!("{}:{}", l.file(), l.line()))
                     .unwrap_or_default();
+                // Once per todo!(): every later step reaches it again.
+                static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+                let mut seen = SEEN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                if seen.contains(&place) {
+                    return;
+                }
+                seen.push(place.clone());
                 eprintln!("note: the server reached a todo!() at {place}: {message}. That part of the exercise is yours to write.");
             } else {
                 default(info);
