@@ -691,7 +691,7 @@ impl Redactor {
     }
 
     /// `session=xyz; HttpOnly; Expires=Thu, 01 Jan 2025 ...` with the value replaced and
-    /// an `Expires` date (which follows the real clock) shown as `<past date>`.
+    /// an `Expires` date (which follows the real clock) shown as `<date>`.
     fn set_cookie(&mut self, header: &str) -> String {
         let mut parts = header.split(';');
         let first = parts.next().unwrap_or_default();

@@ -108,7 +108,7 @@ impl Session {
         let cookie = Cookie::build((COOKIE_NAME, payload))
             // JavaScript cannot read it, so an injected script cannot steal it.
             .http_only(true)
-            // Sent on links into the site, not on other sites' forms and fetches.
+            // Sent on links into the site, not on other sites' form posts and fetches.
             .same_site(SameSite::Lax)
             .secure(self.settings.secure)
             // Every path of the site, not only the one that set it.
