@@ -13,6 +13,13 @@ use base64::Engine;
 /// The cookie key is 64 bytes: 32 to sign (HMAC-SHA256) and 32 to encrypt (AES-256-GCM).
 pub const MIN_SECRET_BYTES: usize = 64;
 
+/// How to make a good secret, on any system (no openssl needed).
+pub const NEW_SECRET_COMMAND: &str = "cargo run -p common --bin new-secret";
+
+/// The longest session lifetime or timeout we accept: 400 days, the most a browser keeps a
+/// cookie (RFC 6265bis). A bound also keeps "now + lifetime" far from overflowing.
+pub const MAX_SESSION_SECONDS: u64 = 400 * 24 * 60 * 60;
+
 #[derive(Clone)]
 pub struct Config {
     pub host: String,
@@ -67,12 +74,12 @@ impl fmt::Display for ConfigError {
                 value,
                 expected,
             } => write!(f, "{name}={value:?} is not valid: expected {expected}"),
-            // The secret itself is never printed, only its length and a fresh suggestion.
+            // Neither the secret nor a suggested one is printed: whatever reaches the
+            // terminal may end up in a log file, and a secret must not.
             ConfigError::ShortSecret { bytes } => write!(
                 f,
                 "SESSION_SECRET is {bytes} bytes; it needs at least {MIN_SECRET_BYTES}. \
-                 Here is a new random one to put in .env: SESSION_SECRET={}",
-                suggest_secret()
+                 Make a new one with: {NEW_SECRET_COMMAND}"
             ),
         }
     }
@@ -107,12 +114,7 @@ impl Config {
                 .unwrap_or_else(|| format!("sqlite://data/{lesson}.db")),
             cookie_key,
             cookie_key_is_random,
-            session_max_age: Duration::from_secs(parse(
-                &var,
-                "SESSION_MAX_AGE",
-                7 * 24 * 60 * 60,
-                "a number of seconds, e.g. 604800 for 7 days",
-            )?),
+            session_max_age: parse_session_seconds(&var, "SESSION_MAX_AGE", 7 * 24 * 60 * 60)?,
             cookie_secure: parse(&var, "COOKIE_SECURE", false, "true or false")?,
             bcrypt_cost: parse_bcrypt_cost(&var)?,
         })
@@ -148,7 +150,8 @@ pub fn key_from_secret(secret: &str) -> Result<Key, ConfigError> {
 }
 
 /// 48 random bytes from the OS, base64url: 64 characters, ready for `.env`.
-pub fn suggest_secret() -> String {
+/// `cargo run -p common --bin new-secret` prints one.
+pub fn new_secret() -> String {
     let mut bytes = [0u8; 48];
     getrandom::fill(&mut bytes).expect("the OS random generator is available");
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
@@ -184,17 +187,31 @@ fn parse_bcrypt_cost(var: &impl Fn(&str) -> Option<String>) -> Result<u32, Confi
     }
 }
 
-/// Reads a number of seconds from the environment, for settings a single lesson adds
-/// (lesson 06's timeouts). Reads `.env` too, like [`Config::from_env`].
+/// A session lifetime in seconds: at least 1 (0 would end every session at once) and
+/// at most [`MAX_SESSION_SECONDS`].
+fn parse_session_seconds(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: u64,
+) -> Result<Duration, ConfigError> {
+    const EXPECTED: &str = "a number of seconds from 1 to 34560000 (400 days)";
+    let seconds = parse(var, name, default, EXPECTED)?;
+    if (1..=MAX_SESSION_SECONDS).contains(&seconds) {
+        Ok(Duration::from_secs(seconds))
+    } else {
+        Err(ConfigError::Invalid {
+            name,
+            value: seconds.to_string(),
+            expected: EXPECTED,
+        })
+    }
+}
+
+/// Reads a session lifetime in seconds (1 to 400 days) from the environment, for settings
+/// a single lesson adds (lesson 06's timeouts). Reads `.env` too, like [`Config::from_env`].
 pub fn seconds_from_env(name: &'static str, default: u64) -> Result<Duration, ConfigError> {
     let _ = dotenvy::dotenv();
-    parse(
-        &|n: &str| std::env::var(n).ok(),
-        name,
-        default,
-        "a number of seconds",
-    )
-    .map(Duration::from_secs)
+    parse_session_seconds(&|n: &str| std::env::var(n).ok(), name, default)
 }
 
 #[cfg(test)]
@@ -228,9 +245,15 @@ mod tests {
         let line = error.to_string();
         assert!(!line.contains('\n'), "one line: {line}");
         assert!(line.starts_with("SESSION_SECRET is 7 bytes; it needs at least 64."));
+        assert!(line.ends_with("Make a new one with: cargo run -p common --bin new-secret"));
         assert!(!line.contains("hunter2"), "the secret is never echoed");
-        let suggestion = line.rsplit("SESSION_SECRET=").next().unwrap();
-        assert!(key_from_secret(suggestion).is_ok(), "the suggestion works");
+    }
+
+    #[test]
+    fn a_new_secret_is_long_enough_and_never_the_same() {
+        let (a, b) = (new_secret(), new_secret());
+        assert_ne!(a, b);
+        assert!(key_from_secret(&a).is_ok(), "{} bytes", a.len());
     }
 
     #[test]
@@ -256,6 +279,13 @@ mod tests {
                 .starts_with("BCRYPT_COST=\"3\" is not valid")
         );
         assert!(config_with(&[("SESSION_MAX_AGE", "-1")]).is_err());
+        let error = config_with(&[("SESSION_MAX_AGE", "0")]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            r#"SESSION_MAX_AGE="0" is not valid: expected a number of seconds from 1 to 34560000 (400 days)"#
+        );
+        assert!(config_with(&[("SESSION_MAX_AGE", "34560001")]).is_err());
+        assert!(config_with(&[("SESSION_MAX_AGE", "34560000")]).is_ok());
         assert!(config_with(&[("COOKIE_SECURE", "yes please")]).is_err());
     }
 }

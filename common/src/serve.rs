@@ -91,7 +91,9 @@ fn panic_to_json(panic: Box<dyn std::any::Any + Send + 'static>) -> Response<axu
 pub struct Banner {
     /// e.g. "Lesson 03 · Logging in"
     pub title: &'static str,
-    /// Commands to try, with `{url}` standing for the server's address.
+    /// Commands to try, with `{url}` standing for the server's address. An entry that
+    /// starts with `# ` is a note about the command above it: it is printed as prose, not
+    /// as a shell comment, because zsh (macOS) would take a pasted `# ...` as arguments.
     pub try_these: &'static [&'static str],
     /// Whether the lesson signs or seals cookies with `SESSION_SECRET`. If so and none is
     /// set, the start-up warns that its cookies die with the process.
@@ -113,9 +115,9 @@ where
     if config.cookie_key_is_random && banner.uses_session_secret {
         tracing::warn!(
             "SESSION_SECRET is not set, so cookies are sealed with a random key for this run \
-             only: every session ends when the server restarts. To keep sessions, add this \
-             line to a .env file: SESSION_SECRET={}",
-            crate::config::suggest_secret()
+             only: every session ends when the server restarts. To keep sessions, put a \
+             SESSION_SECRET line in a .env file; make one with: {}",
+            crate::config::NEW_SECRET_COMMAND
         );
     }
     let address = config.address();
@@ -149,8 +151,12 @@ fn print_banner(banner: &Banner, url: &str) {
     println!("\n  {}\n  listening on {url}\n", banner.title);
     if !banner.try_these.is_empty() {
         println!("  Try it from another terminal:\n");
-        for command in banner.try_these {
-            println!("    {}", command.replace("{url}", url));
+        for line in banner.try_these {
+            let line = line.replace("{url}", url);
+            match line.strip_prefix("# ") {
+                Some(note) => println!("      ↳ {note}"),
+                None => println!("    {line}"),
+            }
         }
         println!();
     }

@@ -14,7 +14,7 @@ use common::story::{Story, first_difference};
 use serde_json::json;
 
 fn random_token() -> String {
-    common::config::suggest_secret()
+    common::config::new_secret()
 }
 
 async fn rotate(jar: CookieJar) -> impl IntoResponse {

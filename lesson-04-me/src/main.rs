@@ -9,8 +9,8 @@ async fn main() {
         Banner {
             title: "Lesson 04 · Who am I? (/api/me)",
             try_these: &[
-                "open {url} in a browser, with the developer tools' Network tab open",
                 "curl -i {url}/api/me",
+                "# or open {url} in a browser, with the developer tools' Network tab open",
                 r#"curl -i -c cookies.txt -H 'Content-Type: application/json' -d '{"username":"alice","password":"correct horse"}' {url}/api/register"#,
                 r#"curl -i -c cookies.txt -H 'Content-Type: application/json' -d '{"username":"alice","password":"correct horse"}' {url}/api/login"#,
                 "curl -i -b cookies.txt {url}/api/me",

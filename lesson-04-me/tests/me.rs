@@ -1,5 +1,5 @@
 //! `/api/me` at its edges: every way a session can fail is a 401 with `null`, never a
-//! 500; two users asking at once never see each other; the page is served as HTML.
+//! 500; four users asking at once never see each other; the page is served as HTML.
 
 use std::time::Duration;
 

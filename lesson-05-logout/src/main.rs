@@ -9,13 +9,13 @@ async fn main() {
         Banner {
             title: "Lesson 05 · Logging out",
             try_these: &[
-                "open {url} in a browser: log in, reload, log out",
                 r#"curl -i -c cookies.txt -H 'Content-Type: application/json' -d '{"username":"alice","password":"correct horse"}' {url}/api/register"#,
                 r#"curl -i -c cookies.txt -H 'Content-Type: application/json' -d '{"username":"alice","password":"correct horse"}' {url}/api/login"#,
                 "cp cookies.txt saved-cookies.txt",
                 "curl -i -b cookies.txt -c cookies.txt -X DELETE {url}/api/logout",
                 "curl -i -b cookies.txt {url}/api/me",
                 "curl -i -b saved-cookies.txt {url}/api/me",
+                "# the saved copy still works; or open {url} in a browser: log in, reload, log out",
             ],
             uses_session_secret: true,
         },

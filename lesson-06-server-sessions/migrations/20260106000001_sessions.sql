@@ -12,8 +12,8 @@ CREATE TABLE sessions (
     user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     created_at   INTEGER NOT NULL,
     last_seen_at INTEGER NOT NULL,
-    -- The moment the session ends unless it is used again: the earlier of
-    -- last_seen_at + idle timeout and created_at + absolute timeout.
+    -- The hard end: created_at + the absolute timeout, fixed at login. (The idle
+    -- timeout is checked against last_seen_at, so it follows the current setting.)
     expires_at   INTEGER NOT NULL,
     user_agent   TEXT
 );

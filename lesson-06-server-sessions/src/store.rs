@@ -59,23 +59,13 @@ impl Default for Timeouts {
 
 impl Timeouts {
     /// Reads `SESSION_IDLE_TIMEOUT` and `SESSION_ABSOLUTE_TIMEOUT` (seconds), with the
-    /// defaults above. A timeout of 0 would end every session at once, so it is refused.
+    /// defaults above. `common` refuses 0 (it would end every session at once) and
+    /// anything over 400 days, at start, with one line.
     pub fn from_env() -> Result<Self, ConfigError> {
         let defaults = Self::default();
-        let read = |name: &'static str, default: Duration| {
-            let value = seconds_from_env(name, default.as_secs())?;
-            if value.is_zero() {
-                return Err(ConfigError::Invalid {
-                    name,
-                    value: "0".into(),
-                    expected: "a number of seconds above 0",
-                });
-            }
-            Ok(value)
-        };
         Ok(Self {
-            idle: read("SESSION_IDLE_TIMEOUT", defaults.idle)?,
-            absolute: read("SESSION_ABSOLUTE_TIMEOUT", defaults.absolute)?,
+            idle: seconds_from_env("SESSION_IDLE_TIMEOUT", defaults.idle.as_secs())?,
+            absolute: seconds_from_env("SESSION_ABSOLUTE_TIMEOUT", defaults.absolute.as_secs())?,
         })
     }
 }
