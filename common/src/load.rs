@@ -1,7 +1,8 @@
 //! A small load generator, for the lessons' benchmarks: how many `GET /api/me` a second?
 //!
-//! It starts no server and logs nobody in: a lesson's example does that, then hands over
-//! the base URL, the path and the `Cookie` header(s) to send. [`Load::run`] opens
+//! [`Load`] starts no server and logs nobody in: it takes the base URL, the path and the
+//! `Cookie` header(s) to send. [`bench_me`] is the whole benchmark the lessons run around
+//! it: serve a lesson, log in, load `/api/me`, print the report. [`Load::run`] opens
 //! `connections` keep-alive connections and has each send the same request again and
 //! again until `duration` is over or `max_requests` have been sent, whichever comes
 //! first. Every answer must be a `200` (and, if set, have exactly `expected_body`);
@@ -373,4 +374,104 @@ impl fmt::Display for Report {
         }
         Ok(())
     }
+}
+
+/// A lesson's whole `GET /api/me` benchmark, so that every lesson measures the same way:
+/// - serves the router `make_app` builds (with the layers `cargo run` adds, a fresh SQLite
+///   file, no request log) on 127.0.0.1, on a tokio runtime of its own, as a separate
+///   process would;
+/// - registers one user and logs it in once per connection, so that each connection is
+///   a browser with its own session;
+/// - runs a [`Load`] from the environment (`BENCH_CONNECTIONS`, `BENCH_SECONDS`,
+///   `BENCH_MAX_REQUESTS`) that expects exactly that user back, and prints its report.
+///
+/// The exit status is 1 if any answer was wrong, 2 for a bad setting.
+pub fn bench_me<F, Fut>(label: &str, make_app: F) -> std::process::ExitCode
+where
+    F: FnOnce(crate::Config) -> Fut,
+    Fut: std::future::Future<Output = Result<axum::Router, sqlx::Error>>,
+{
+    use std::process::ExitCode;
+    use tokio::runtime::Runtime;
+
+    let server = Runtime::new().expect("a runtime for the server");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let database = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let config = crate::Config::for_tests(database, crate::story::STORY_SECRET);
+    let url = server.block_on(async {
+        let routes = make_app(config).await.expect("the database opens");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
+        let url = format!("http://{}", listener.local_addr().expect("an address"));
+        tokio::spawn(async move {
+            axum::serve(listener, crate::serve::app(routes))
+                .await
+                .expect("the server runs");
+        });
+        url
+    });
+
+    let client = Runtime::new().expect("a runtime for the load");
+    let outcome = client.block_on(async {
+        let mut load = Load::from_env(&url, "/api/me")?;
+        let (cookies, user) = log_in(&url, load.connections).await;
+        load.cookies = cookies;
+        load.expected_body = Some(user);
+        println!(
+            "{label}: {} connections (one session each), {} s warm-up, then {} s or {} requests",
+            load.connections,
+            load.warm_up.as_secs(),
+            load.duration.as_secs(),
+            load.max_requests
+        );
+        load.run()
+            .await
+            .map_err(|e| format!("opening the connections: {e}"))
+    });
+    // Returning rather than calling `exit` lets the temporary database be deleted.
+    match outcome {
+        Ok(report) => {
+            println!("{report}");
+            if report.errors == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(problem) => {
+            eprintln!("error: {problem}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Registers the benchmark user and logs it in `sessions` times. Returns the `Cookie`
+/// header values and the user's JSON, as `/api/me` must send it back.
+async fn log_in(url: &str, sessions: usize) -> (Vec<String>, String) {
+    let client = reqwest::Client::new();
+    let credentials = serde_json::json!({ "username": "bench", "password": "benchmark password" });
+    let post = |path: &str| {
+        client
+            .post(format!("{url}{path}"))
+            .header("content-type", "application/json")
+            .body(credentials.to_string())
+            .send()
+    };
+    let registered = post("/api/register").await.expect("the server answers");
+    assert_eq!(registered.status(), 201, "the benchmark user registers");
+    let (mut cookies, mut user) = (Vec::new(), String::new());
+    for _ in 0..sessions {
+        let response = post("/api/login").await.expect("the server answers");
+        assert_eq!(response.status(), 200, "the benchmark user logs in");
+        let set_cookie = response
+            .headers()
+            .get("set-cookie")
+            .expect("a session cookie");
+        let set_cookie = set_cookie.to_str().expect("a cookie is ASCII");
+        // `session=VALUE; HttpOnly; ...`: a browser sends back only `session=VALUE`.
+        cookies.push(set_cookie.split(';').next().unwrap_or_default().to_owned());
+        user = response.text().await.expect("the user");
+    }
+    (cookies, user)
 }
