@@ -247,6 +247,16 @@ pub enum Payload {
     },
 }
 
+impl Payload {
+    /// A body sent as it is, e.g. broken JSON, or a form where JSON is expected.
+    pub fn raw(content_type: Option<&str>, body: impl Into<Vec<u8>>) -> Payload {
+        Payload::Raw {
+            content_type: content_type.map(str::to_owned),
+            body: body.into(),
+        }
+    }
+}
+
 impl From<Value> for Payload {
     fn from(value: Value) -> Self {
         Payload::Json(value)

@@ -23,13 +23,6 @@ async fn server() -> Story {
     story
 }
 
-fn raw(content_type: Option<&str>, body: impl Into<Vec<u8>>) -> Payload {
-    Payload::Raw {
-        content_type: content_type.map(str::to_owned),
-        body: body.into(),
-    }
-}
-
 fn assert_json_error(reply: &common::story::Reply, status: u16, message: &str) {
     assert_eq!(reply.status, status, "{}", reply.body);
     assert_eq!(reply.header("content-type"), Some("application/json"));
@@ -56,7 +49,7 @@ async fn malformed_json_is_a_400() {
             "broken",
             Method::POST,
             "/greet",
-            raw(Some("application/json"), "{\"name\": "),
+            Payload::raw(Some("application/json"), "{\"name\": "),
         )
         .await;
     assert_json_error(&reply, 400, "The body is not valid JSON");
@@ -72,7 +65,7 @@ async fn a_wrong_content_type_is_a_415() {
                 "form",
                 Method::POST,
                 "/greet",
-                raw(content_type, r#"{"name":"Ada"}"#),
+                Payload::raw(content_type, r#"{"name":"Ada"}"#),
             )
             .await;
         assert_json_error(
@@ -108,7 +101,7 @@ async fn an_oversized_body_is_a_413() {
             "huge",
             Method::POST,
             "/greet",
-            raw(Some("application/json"), huge),
+            Payload::raw(Some("application/json"), huge),
         )
         .await;
     assert_json_error(

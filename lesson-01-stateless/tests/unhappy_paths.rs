@@ -17,13 +17,6 @@ fn credentials(username: &str, password: &str) -> Value {
     json!({ "username": username, "password": password })
 }
 
-fn raw(content_type: Option<&str>, body: &str) -> Payload {
-    Payload::Raw {
-        content_type: content_type.map(str::to_owned),
-        body: body.as_bytes().to_vec(),
-    }
-}
-
 fn assert_json_error(reply: &Reply, status: u16) -> String {
     assert_eq!(reply.status, status, "{}", reply.body);
     assert_eq!(reply.header("content-type"), Some("application/json"));
@@ -89,7 +82,7 @@ async fn malformed_bodies_get_a_json_4xx_on_both_endpoints() {
                 "broken JSON",
                 Method::POST,
                 path,
-                raw(Some("application/json"), r#"{"username":"#),
+                Payload::raw(Some("application/json"), r#"{"username":"#),
             )
             .await;
         assert_eq!(
@@ -107,7 +100,7 @@ async fn malformed_bodies_get_a_json_4xx_on_both_endpoints() {
                 "a form, not JSON",
                 Method::POST,
                 path,
-                raw(None, "username=alice"),
+                Payload::raw(None, "username=alice"),
             )
             .await;
         assert_json_error(&form, 415);

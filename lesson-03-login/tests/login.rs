@@ -150,10 +150,7 @@ async fn broken_json_is_a_json_4xx() {
             "broken",
             Method::POST,
             "/api/login",
-            Payload::Raw {
-                content_type: Some("application/json".into()),
-                body: b"{\"username\": \"alice\"".to_vec(),
-            },
+            Payload::raw(Some("application/json"), r#"{"username": "alice""#),
         )
         .await;
     assert_error(&reply, 400, "The body is not valid JSON");

@@ -30,7 +30,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use common::{Accounts, ApiError, Clock, Config, Credentials, Json, UserStore};
+use common::{Accounts, ApiError, Clock, Config, Credentials, Json};
 use serde::Serialize;
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -54,14 +54,11 @@ pub struct AppState {
 
 /// Opens the database (users and sessions), starts the purge task and builds the routes.
 pub async fn app(config: &Config, clock: Clock, timeouts: Timeouts) -> Result<Router, sqlx::Error> {
-    let pool = common::db::connect(&config.database_url).await?;
-    let sessions = SessionStore::open(pool.clone(), clock.clone(), timeouts).await?;
+    let accounts = Accounts::connect(config, clock.clone()).await?;
+    // Sessions live in the same database as the users they point to.
+    let pool = accounts.users.pool().clone();
+    let sessions = SessionStore::open(pool, clock, timeouts).await?;
     sessions.spawn_purger(PURGE_EVERY);
-    let accounts = Accounts::new(
-        UserStore::new(pool),
-        common::passwords::Passwords::new(config.bcrypt_cost),
-        clock,
-    );
     Ok(routes(AppState {
         accounts,
         sessions,
