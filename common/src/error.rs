@@ -11,6 +11,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+/// Our JSON bodies are a username and a password. 16 KiB is far more than enough, and
+/// a small cap means nobody can make the server buffer megabytes per request. The
+/// server's layers ([`crate::serve::with_layers`]) enforce it; [`Json`] names it in its 413.
+pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
+
 /// An error a handler returns. The status is sent; the message is the body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -118,7 +123,7 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
         _ if status == StatusCode::PAYLOAD_TOO_LARGE => {
             format!(
                 "The body is larger than the limit of {} bytes",
-                crate::serve::BODY_LIMIT_BYTES
+                BODY_LIMIT_BYTES
             )
         }
         other => other.body_text(),

@@ -9,21 +9,23 @@
 //! | [`accounts`] | register and check a login, with input validation and equal work for unknown users |
 //! | [`error`] | one JSON error shape, and a `Json` extractor that uses it |
 //! | [`clock`] | the time, from the system or from a test |
-//! | [`serve`] | the router layers, the start banner, graceful shutdown |
-//! | `story` | the harness that runs a lesson's story over HTTP (feature `story`) |
-//! | `load` | a lean keep-alive load generator for the lessons' benchmarks (feature `story`) |
+//! | [`serve`] | the router layers, serving on an address, the start banner, graceful shutdown |
+//! | [`todo`] | telling a student's `todo!()` from a crash |
+//! | `story` | the harness that runs a lesson's story over HTTP, and the test app (feature `story`) |
+//!
+//! The benchmarks' load generator is not here: it is the `bench` crate, so no lesson
+//! compiles it.
 
 pub mod accounts;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
-#[cfg(feature = "story")]
-pub mod load;
 pub mod passwords;
 pub mod serve;
 #[cfg(feature = "story")]
 pub mod story;
+pub mod todo;
 pub mod users;
 
 pub use accounts::{Accounts, Credentials};

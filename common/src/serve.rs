@@ -1,4 +1,6 @@
-//! Running a lesson: the layers every router gets, the start banner, graceful shutdown.
+//! Running a lesson: the layers every router gets, the one way a router is served
+//! ([`Server`], for `cargo run`, the stories and the benchmarks alike), the start banner,
+//! graceful shutdown.
 
 use std::time::Duration;
 
@@ -10,12 +12,11 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
-use crate::config::Config;
-use crate::error::ApiError;
+use tokio::task::JoinHandle;
 
-/// Our JSON bodies are a username and a password. 16 KiB is far more than enough, and
-/// a small cap means nobody can make the server buffer megabytes per request.
-pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
+use crate::config::Config;
+use crate::error::{ApiError, BODY_LIMIT_BYTES};
+use crate::todo;
 
 /// Adds what every lesson's router needs around its routes:
 /// - JSON answers for unknown paths and wrong methods, like every other error;
@@ -23,7 +24,9 @@ pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
 /// - a request log that names cookies but never prints their values;
 /// - a panic in a handler becomes a JSON 500 instead of a dropped connection. (In the
 ///   exercises, a `todo!()` the student has not filled in yet is such a panic.)
-pub fn app(routes: Router) -> Router {
+///
+/// Named apart from the lessons' own `app()`: this is the frame, not a lesson.
+pub fn with_layers(routes: Router) -> Router {
     routes
         .fallback(|| async { ApiError::not_found("No such endpoint") })
         .method_not_allowed_fallback(|| async {
@@ -71,14 +74,10 @@ pub fn cookie_names(headers: &HeaderMap) -> String {
 }
 
 fn panic_to_json(panic: Box<dyn std::any::Any + Send + 'static>) -> Response<axum::body::Body> {
-    let message = panic
-        .downcast_ref::<String>()
-        .map(String::as_str)
-        .or_else(|| panic.downcast_ref::<&str>().copied())
-        .unwrap_or("a handler panicked");
-    // `todo!()` panics with "not yet implemented": in an exercise, that is the student's
-    // next step, so say so plainly instead of "Internal server error".
-    let body = if message.starts_with("not yet implemented") {
+    let message = todo::panic_message(panic.as_ref());
+    // In an exercise, a `todo!()` is the student's next step: say so plainly instead of
+    // "Internal server error".
+    let body = if todo::is_todo(message) {
         format!("Exercise not finished: {message}")
     } else {
         tracing::error!(panic = message, "handler panicked");
@@ -125,26 +124,66 @@ where
         Ok(routes) => routes,
         Err(error) => exit_with(&error),
     };
-    let listener = match tokio::net::TcpListener::bind(&address).await {
-        Ok(listener) => listener,
+    let server = match Server::start(&address, routes).await {
+        Ok(server) => server,
         Err(error) => exit_with(&format!(
             "cannot listen on {address}: {error} (is another lesson still running? set PORT to pick another port)"
         )),
     };
-    let url = format!(
-        "http://{}",
-        listener
-            .local_addr()
-            .expect("a bound socket has an address")
-    );
-    print_banner(&banner, &url);
-    if let Err(error) = axum::serve(listener, app(routes))
-        .with_graceful_shutdown(ctrl_c())
-        .await
-    {
+    print_banner(&banner, &server.url);
+    ctrl_c().await;
+    if let Err(error) = server.stop_gracefully().await {
         exit_with(&format!("server error: {error}"));
     }
     tracing::info!("stopped");
+}
+
+/// A router being served, with the layers of [`with_layers`]: what `cargo run`, the
+/// stories and the benchmarks all start, so the three serve exactly the same way.
+pub struct Server {
+    /// `http://127.0.0.1:43121`: the address actually bound (port 0 picks a free one).
+    pub url: String,
+    shutdown: tokio::sync::oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    /// Binds `address` (e.g. `127.0.0.1:0`) and serves `routes` in a background task.
+    pub async fn start(address: &str, routes: Router) -> std::io::Result<Server> {
+        let listener = tokio::net::TcpListener::bind(address).await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, with_layers(routes))
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        Ok(Server {
+            url,
+            shutdown,
+            task,
+        })
+    }
+
+    /// Stops accepting and waits for the requests in flight to finish, however long.
+    pub async fn stop_gracefully(self) -> std::io::Result<()> {
+        let _ = self.shutdown.send(());
+        self.task.await.unwrap_or_else(|join| Err(std::io::Error::other(join)))
+    }
+
+    /// Stops accepting, lets requests in flight finish, and waits until it has; a
+    /// connection still busy after 2 s is cut (a test must not hang on it).
+    pub async fn stop(mut self) {
+        let _ = self.shutdown.send(());
+        if tokio::time::timeout(Duration::from_secs(2), &mut self.task)
+            .await
+            .is_err()
+        {
+            self.task.abort();
+        }
+    }
 }
 
 fn print_banner(banner: &Banner, url: &str) {

@@ -94,7 +94,7 @@ async fn an_oversized_body_is_a_413() {
     let mut client = story.client("client");
     let huge = format!(
         r#"{{"name": "{}"}}"#,
-        "a".repeat(common::serve::BODY_LIMIT_BYTES)
+        "a".repeat(common::error::BODY_LIMIT_BYTES)
     );
     let reply = client
         .send(

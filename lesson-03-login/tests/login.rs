@@ -124,7 +124,7 @@ async fn a_73_byte_password_is_refused_at_register_and_72_is_fine() {
 async fn a_body_over_the_limit_is_a_413_in_json() {
     let story = server().await;
     let mut client = story.client("client");
-    let huge = "x".repeat(common::serve::BODY_LIMIT_BYTES + 1);
+    let huge = "x".repeat(common::error::BODY_LIMIT_BYTES + 1);
     for path in ["/api/login", "/api/register"] {
         let reply = client
             .post(

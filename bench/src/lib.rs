@@ -1,4 +1,11 @@
-//! A small load generator, for the lessons' benchmarks: how many `GET /api/me` a second?
+//! The benchmarks' load generator: how many `GET /api/me` a second?
+//!
+//! A crate of its own, so that no lesson compiles it; the benchmarks are its binaries:
+//!
+//! ```text
+//! cargo run --release -p bench --bin bench-04-me
+//! cargo run --release -p bench --bin bench-06-me
+//! ```
 //!
 //! [`Load`] starts no server and logs nobody in: it takes the base URL, the path and the
 //! `Cookie` header(s) to send. [`bench_me`] is the whole benchmark the lessons run around
@@ -22,6 +29,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use common::serve::Server;
 use tokio::net::TcpStream;
 
 /// Room for one answer's head and body. `/api/me` answers are a few hundred bytes.
@@ -388,7 +396,7 @@ impl fmt::Display for Report {
 /// The exit status is 1 if any answer was wrong, 2 for a bad setting.
 pub fn bench_me<F, Fut>(label: &str, make_app: F) -> std::process::ExitCode
 where
-    F: FnOnce(crate::Config) -> Fut,
+    F: FnOnce(common::Config) -> Fut,
     Fut: std::future::Future<Output = Result<axum::Router, sqlx::Error>>,
 {
     use std::process::ExitCode;
@@ -397,19 +405,13 @@ where
     let server = Runtime::new().expect("a runtime for the server");
     let dir = tempfile::tempdir().expect("a temporary directory");
     let database = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let config = crate::Config::for_tests(database, crate::story::STORY_SECRET);
-    let url = server.block_on(async {
+    let config = common::Config::for_tests(database, common::story::STORY_SECRET);
+    let (url, _running) = server.block_on(async {
         let routes = make_app(config).await.expect("the database opens");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let server = Server::start("127.0.0.1:0", routes)
             .await
             .expect("bind 127.0.0.1:0");
-        let url = format!("http://{}", listener.local_addr().expect("an address"));
-        tokio::spawn(async move {
-            axum::serve(listener, crate::serve::app(routes))
-                .await
-                .expect("the server runs");
-        });
-        url
+        (server.url.clone(), server)
     });
 
     let client = Runtime::new().expect("a runtime for the load");

@@ -10,8 +10,8 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::get;
-use common::load::Load;
-use common::story::Server;
+use bench::Load;
+use common::serve::Server;
 
 type Seen = Arc<Mutex<BTreeMap<String, u64>>>;
 
@@ -33,7 +33,8 @@ async fn server() -> (Server, Seen) {
     let routes = Router::new()
         .route("/hello", get(hello))
         .with_state(seen.clone());
-    (Server::start(routes).await, seen)
+    let server = Server::start("127.0.0.1:0", routes).await.unwrap();
+    (server, seen)
 }
 
 /// A short, exact run: no warm-up, stopped by the request count long before the clock.

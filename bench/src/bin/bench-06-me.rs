@@ -1,9 +1,9 @@
 //! How fast is `GET /api/me` when every request looks its session up in SQLite?
 //!
 //! ```text
-//! cargo run --release -p lesson-06-server-sessions --example bench-06-me
+//! cargo run --release -p bench --bin bench-06-me
 //! BENCH_SECONDS=20 BENCH_CONNECTIONS=32 \
-//!     cargo run --release -p lesson-06-server-sessions --example bench-06-me
+//!     cargo run --release -p bench --bin bench-06-me
 //! ```
 //!
 //! Starts lesson 06's real router (the layers `cargo run` adds, a fresh SQLite file, the
@@ -26,8 +26,8 @@ use common::Clock;
 use lesson_06_server_sessions::{Timeouts, app};
 
 fn main() -> ExitCode {
-    // `common::load::bench_me` does the rest the same way for lessons 04 and 06.
-    common::load::bench_me(
+    // `bench::bench_me` does the rest the same way for lessons 04 and 06.
+    bench::bench_me(
         "lesson 06, GET /api/me with a server-side session",
         |config| async move { app(&config, Clock::system(), Timeouts::default()).await },
     )

@@ -1,8 +1,8 @@
 //! How fast is `GET /api/me` when the whole session is a sealed cookie?
 //!
 //! ```text
-//! cargo run --release -p lesson-04-me --example bench-04-me
-//! BENCH_SECONDS=20 BENCH_CONNECTIONS=32 cargo run --release -p lesson-04-me --example bench-04-me
+//! cargo run --release -p bench --bin bench-04-me
+//! BENCH_SECONDS=20 BENCH_CONNECTIONS=32 cargo run --release -p bench --bin bench-04-me
 //! ```
 //!
 //! Starts lesson 04's real router (the layers `cargo run` adds, a fresh SQLite file, the
@@ -24,8 +24,8 @@ use common::Clock;
 use lesson_04_me::app;
 
 fn main() -> ExitCode {
-    // `common::load::bench_me` does the rest the same way for lessons 04 and 06.
-    common::load::bench_me(
+    // `bench::bench_me` does the rest the same way for lessons 04 and 06.
+    bench::bench_me(
         "lesson 04, GET /api/me with a sealed cookie",
         |config| async move { app(&config, Clock::system()).await },
     )
