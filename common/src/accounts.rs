@@ -138,13 +138,16 @@ impl From<PasswordError> for ApiError {
 }
 
 impl Accounts {
-    /// Opens the database named in `config` and sets up hashing at its bcrypt cost.
+    /// Opens the database named in `config` and sets up hashing at its bcrypt cost, with
+    /// the dummy hash for unknown users made before the first request.
     pub async fn connect(config: &crate::Config, clock: Clock) -> Result<Self, sqlx::Error> {
         let pool = crate::db::connect(&config.database_url).await?;
-        Ok(Self::new(
-            UserStore::new(pool),
-            Passwords::new(config.bcrypt_cost),
-            clock,
-        ))
+        let passwords = Passwords::new(config.bcrypt_cost);
+        passwords.prepare().await.map_err(|error| {
+            sqlx::Error::Io(std::io::Error::other(format!(
+                "making the dummy hash: {error:?}"
+            )))
+        })?;
+        Ok(Self::new(UserStore::new(pool), passwords, clock))
     }
 }

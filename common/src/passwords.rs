@@ -22,8 +22,9 @@ pub const MAX_PASSWORD_BYTES: usize = 72;
 #[derive(Clone, Debug)]
 pub struct Passwords {
     cost: u32,
-    /// A hash of a password nobody knows, at the same cost, made on first use. Unknown
-    /// usernames are verified against it so that they cost as much as known ones.
+    /// A hash of a password nobody knows, at the same cost. Unknown usernames are verified
+    /// against it so that they cost as much as known ones. [`Passwords::prepare`] makes it
+    /// before the server listens; otherwise the first unknown name would pay for making it.
     dummy_hash: Arc<OnceLock<String>>,
 }
 
@@ -45,6 +46,18 @@ impl Passwords {
 
     pub fn cost(&self) -> u32 {
         self.cost
+    }
+
+    /// Makes the dummy hash now, on the blocking pool. Call it at start, before the server
+    /// listens: made lazily, the first login for an unknown name would take two bcrypt runs
+    /// instead of one, and its time alone would say "no such user".
+    pub async fn prepare(&self) -> Result<(), PasswordError> {
+        self.dummy_hash().await.map(drop)
+    }
+
+    /// Whether the dummy hash is made (see [`Passwords::prepare`]).
+    pub fn is_prepared(&self) -> bool {
+        self.dummy_hash.get().is_some()
     }
 
     /// Hashes a password (with a fresh random salt) on the blocking pool.
@@ -71,7 +84,7 @@ impl Passwords {
     }
 
     /// Made once per process. `OnceLock` (not a `Mutex`) because it is written once and
-    /// then only read; two first logins racing may both compute it, which is harmless.
+    /// then only read; two callers racing may both compute it, which is harmless.
     async fn dummy_hash(&self) -> Result<String, PasswordError> {
         if let Some(hash) = self.dummy_hash.get() {
             return Ok(hash.clone());

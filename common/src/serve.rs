@@ -170,7 +170,9 @@ impl Server {
     /// Stops accepting and waits for the requests in flight to finish, however long.
     pub async fn stop_gracefully(self) -> std::io::Result<()> {
         let _ = self.shutdown.send(());
-        self.task.await.unwrap_or_else(|join| Err(std::io::Error::other(join)))
+        self.task
+            .await
+            .unwrap_or_else(|join| Err(std::io::Error::other(join)))
     }
 
     /// Stops accepting, lets requests in flight finish, and waits until it has; a

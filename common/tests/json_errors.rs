@@ -2,7 +2,7 @@
 
 use axum::Router;
 use axum::routing::post;
-use common::story::{Method, Payload, Story};
+use common::story::{Method, Payload, Story, spawn_app};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -16,17 +16,7 @@ async fn greet(common::Json(greeting): common::Json<Greeting>) -> common::Json<V
 }
 
 async fn server() -> Story {
-    let mut story = Story::recording();
-    story
-        .start_server(Router::new().route("/greet", post(greet)))
-        .await;
-    story
-}
-
-fn assert_json_error(reply: &common::story::Reply, status: u16, message: &str) {
-    assert_eq!(reply.status, status, "{}", reply.body);
-    assert_eq!(reply.header("content-type"), Some("application/json"));
-    assert_eq!(reply.json(), json!({ "error": message }), "{}", reply.body);
+    spawn_app(|_, _| async { Ok::<_, ()>(Router::new().route("/greet", post(greet))) }).await
 }
 
 #[tokio::test]
@@ -52,7 +42,7 @@ async fn malformed_json_is_a_400() {
             Payload::raw(Some("application/json"), "{\"name\": "),
         )
         .await;
-    assert_json_error(&reply, 400, "The body is not valid JSON");
+    reply.assert_error(400, "The body is not valid JSON");
 }
 
 #[tokio::test]
@@ -68,8 +58,7 @@ async fn a_wrong_content_type_is_a_415() {
                 Payload::raw(content_type, r#"{"name":"Ada"}"#),
             )
             .await;
-        assert_json_error(
-            &reply,
+        reply.assert_error(
             415,
             "Expected a JSON body with the header Content-Type: application/json",
         );
@@ -104,11 +93,7 @@ async fn an_oversized_body_is_a_413() {
             Payload::raw(Some("application/json"), huge),
         )
         .await;
-    assert_json_error(
-        &reply,
-        413,
-        "The body is larger than the limit of 16384 bytes",
-    );
+    reply.assert_error(413, "The body is larger than the limit of 16384 bytes");
 }
 
 #[tokio::test]
@@ -116,7 +101,7 @@ async fn unknown_paths_and_methods_are_json_too() {
     let story = server().await;
     let mut client = story.client("client");
     let reply = client.get("nowhere", "/nowhere").await;
-    assert_json_error(&reply, 404, "No such endpoint");
+    reply.assert_error(404, "No such endpoint");
     let reply = client.get("wrong method", "/greet").await;
-    assert_json_error(&reply, 405, "This endpoint does not accept that method");
+    reply.assert_error(405, "This endpoint does not accept that method");
 }

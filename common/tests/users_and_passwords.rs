@@ -196,3 +196,16 @@ fn usernames_and_passwords_are_validated_with_reasons() {
         "8 characters, 16 bytes"
     );
 }
+
+#[tokio::test]
+async fn the_dummy_hash_is_made_before_the_first_login() {
+    // Made lazily, the first unknown name would pay for two bcrypt runs (making the dummy,
+    // then checking against it), and that one slow answer would say "no such user".
+    let fresh = Passwords::new(4);
+    assert!(!fresh.is_prepared(), "a bare Passwords makes it on demand");
+    let (accounts, _dir) = accounts().await;
+    assert!(
+        accounts.passwords.is_prepared(),
+        "Accounts::connect makes the dummy hash before the server listens"
+    );
+}

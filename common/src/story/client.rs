@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 use super::live::{Style, wait_for_enter};
-use super::transcript::{Sent, Transcript, heading};
+use super::transcript::{Sent, Transcript};
 
 /// The password [`Client::register_ok`] and the one-line helpers use: long enough for
 /// the rules, and the same in every test, so a test says only what it is about.
@@ -84,7 +84,6 @@ impl Reply {
             .collect()
     }
 }
-
 
 impl Client {
     pub fn name(&self) -> &str {
@@ -304,7 +303,7 @@ impl Client {
             }
         };
         // The lock is released: nothing else runs while the presenter talks anyway.
-        if !wait_for_enter(color, &heading(next, title)) {
+        if !wait_for_enter(color, next, title) {
             println!("\nThe demo ends here.");
             std::process::exit(0);
         }
@@ -371,4 +370,3 @@ fn curl_command(method: &Method, url: &str, headers: &[(String, String)], body: 
 fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "'\\''"))
 }
-

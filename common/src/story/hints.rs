@@ -151,7 +151,9 @@ pub fn check_exercise_story(snapshot_path: &str, transcript: &str) {
     let Some(hint) = first_difference(expected, actual) else {
         return;
     };
-    let file = snapshot_path.rsplit_once("/tests/").map_or(snapshot_path, |(_, f)| f);
+    let file = snapshot_path
+        .rsplit_once("/tests/")
+        .map_or(snapshot_path, |(_, f)| f);
     eprintln!("\nhint: {hint}");
     eprintln!(
         "\nThe committed snapshot (tests/{file}) is the answer: change your code until the \

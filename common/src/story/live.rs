@@ -40,7 +40,8 @@ impl Default for LiveOptions {
     }
 }
 
-const USAGE: &str = "usage: demo [--step] [--reveal] [--color=always|never|auto] [--from N] [--curl]
+const USAGE: &str =
+    "usage: demo [--step] [--reveal] [--color=always|never|auto] [--from N] [--curl]
 
   --step        wait for Enter before each step (q + Enter ends the demo)
   --reveal      print the real cookie and token values, not placeholders
@@ -85,7 +86,11 @@ impl LiveOptions {
                             "always" => true,
                             "never" => false,
                             "auto" => std::io::stdout().is_terminal(),
-                            _ => return Err(format!("--color takes always, never or auto, not {when:?}")),
+                            _ => {
+                                return Err(format!(
+                                    "--color takes always, never or auto, not {when:?}"
+                                ));
+                            }
                         };
                     } else {
                         return Err(format!("unknown option {arg:?}"));
@@ -113,13 +118,16 @@ fn parse_step(value: &str) -> Result<usize, String> {
 /// With `--step`: shows the next step's title and waits for a line on standard input.
 /// Returns `false` when the presenter typed `q`. At the end of input (a pipe that ran
 /// dry) the demo plays on, so `yes '' | … --step` and `… --step < /dev/null` both finish.
-pub(crate) fn wait_for_enter(color: bool, heading: &str) -> bool {
-    let prompt = format!("{heading}\n  [Enter] play this step · q + Enter: end the demo ");
+pub(crate) fn wait_for_enter(color: bool, step: usize, title: &str) -> bool {
+    let prompt = format!("▸ next: {step}. {title}   [Enter: play it · q + Enter: end the demo] ");
     print!("{}", paint(color, Style::Note, &prompt));
     let _ = std::io::stdout().flush();
     let mut line = String::new();
     let _ = std::io::stdin().lock().read_line(&mut line);
-    // Erase nothing: the step's own heading follows, so the class sees where it is.
+    // A terminal echoes the Enter; from a pipe, end the prompt's line ourselves.
+    if !std::io::stdin().is_terminal() {
+        println!();
+    }
     !line.trim().eq_ignore_ascii_case("q")
 }
 
@@ -148,7 +156,11 @@ fn paint(color: bool, style: Style, text: &str) -> String {
     }
     let body = text.strip_suffix('\n').unwrap_or(text);
     let newline = if text.ends_with('\n') { "\n" } else { "" };
-    let gap = if matches!(style, Style::Title) { "\n" } else { "" };
+    let gap = if matches!(style, Style::Title) {
+        "\n"
+    } else {
+        ""
+    };
     format!("{gap}\x1b[{code}m{body}\x1b[0m{newline}")
 }
 
@@ -162,7 +174,15 @@ mod tests {
 
     #[test]
     fn the_demo_options_parse_and_wrong_ones_are_named() {
-        let options = parse(&["--step", "--reveal", "--color=always", "--from", "3", "--curl"]).unwrap();
+        let options = parse(&[
+            "--step",
+            "--reveal",
+            "--color=always",
+            "--from",
+            "3",
+            "--curl",
+        ])
+        .unwrap();
         assert!(options.step && options.reveal && options.color && options.curl);
         assert_eq!(options.from, 3);
         assert_eq!(parse(&["--from=2"]).unwrap().from, 2);
@@ -170,14 +190,21 @@ mod tests {
         assert_eq!(parse(&[]).unwrap().from, 1);
         assert!(parse(&["--from", "0"]).unwrap_err().contains("from 1"));
         assert!(parse(&["--from"]).is_err());
-        assert!(parse(&["--colour=always"]).unwrap_err().contains("--colour"));
+        assert!(
+            parse(&["--colour=always"])
+                .unwrap_err()
+                .contains("--colour")
+        );
         assert!(parse(&["--color=sometimes"]).is_err());
     }
 
     #[test]
     fn color_codes_only_when_asked() {
         assert_eq!(paint(false, Style::Title, "── 1. x\n"), "── 1. x\n");
-        assert_eq!(paint(true, Style::Ok, "200 OK\n"), "\x1b[32m200 OK\x1b[0m\n");
+        assert_eq!(
+            paint(true, Style::Ok, "200 OK\n"),
+            "\x1b[32m200 OK\x1b[0m\n"
+        );
         assert_eq!(paint(true, Style::Plain, "x"), "x");
     }
 }

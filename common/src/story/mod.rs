@@ -152,10 +152,7 @@ impl Story {
     /// Shows cookie `name`'s values as `<label #n>` wherever they appear.
     pub fn redact_cookie(&mut self, name: &str, label: &str) {
         let mut shared = self.shared.lock().unwrap();
-        shared
-            .redactor
-            .cookies
-            .insert(name.to_owned(), label.to_owned());
+        shared.redactor.cookies.insert(name.into(), label.into());
     }
 
     /// Like [`Story::redact_cookie`], for a cookie signed by the `cookie` crate (axum-extra's
@@ -168,17 +165,14 @@ impl Story {
         shared
             .redactor
             .signed_cookies
-            .insert(name.to_owned(), label.to_owned());
+            .insert(name.into(), label.into());
     }
 
     /// Shows the values of JSON field `key` (in any response) as `<label #n>` wherever
     /// they appear, the request paths included.
     pub fn redact_json_field(&mut self, key: &str, label: &str) {
         let mut shared = self.shared.lock().unwrap();
-        shared
-            .redactor
-            .json_fields
-            .insert(key.to_owned(), label.to_owned());
+        shared.redactor.json_fields.insert(key.into(), label.into());
     }
 
     /// Serves `routes` (with [`crate::serve::with_layers`]) on 127.0.0.1, port 0.

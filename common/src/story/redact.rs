@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-
 /// Known values shorter than this are not replaced in free text: "1" or "true" would
 /// match far too much.
 const MIN_SCRUBBED_CHARS: usize = 6;
@@ -146,7 +145,6 @@ fn split_signature(wire: &str) -> Option<(&str, &str)> {
     let signature = wire.get(..end).filter(|signature| signature.is_ascii())?;
     Some((signature, &wire[end..]))
 }
-
 
 #[cfg(test)]
 mod tests {

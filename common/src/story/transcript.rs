@@ -155,7 +155,7 @@ impl Transcript {
 }
 
 /// `── 3. Alice logs in ─────…`, 72 columns wide.
-pub(crate) fn heading(step: usize, title: &str) -> String {
+fn heading(step: usize, title: &str) -> String {
     let heading = format!("── {step}. {title} ");
     let fill = 72usize.saturating_sub(heading.chars().count());
     format!("{heading}{}", "─".repeat(fill))
@@ -256,4 +256,3 @@ pub(crate) fn describe_duration(duration: Duration) -> String {
     };
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
-
