@@ -1,0 +1,346 @@
+//! The exercises, read from each lesson's `exercises/exercises.toml`:
+//!
+//! ```toml
+//! [[exercise]]
+//! name = "03-1-login"                # unique; begins with the lesson's number
+//! title = "Let Alice in"
+//! kind = "warm-up"                   # "warm-up" | "apply" | "break-it"
+//! starter = "exercises/1_login.rs"   # relative to the lesson's folder
+//! solution = "src/login.rs"
+//! tests = ["check_story", "login"]   # `cargo test --test X` targets that check it
+//! hints = ["first", "second"]
+//! ```
+//!
+//! Parsing is strict about types (a student would otherwise meet a confusing failure later),
+//! while the course-wide rules (unique names, files exist, ...) are checked by
+//! [`Course::validate`], which `cargo course verify` reports.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use toml::de::{DeTable, DeValue};
+
+use crate::progress::Progress;
+
+pub const KINDS: [&str; 3] = ["warm-up", "apply", "break-it"];
+const FIELDS: [&str; 7] = [
+    "name", "title", "kind", "starter", "solution", "tests", "hints",
+];
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exercise {
+    pub name: String,
+    pub title: String,
+    pub kind: String,
+    /// The lesson's folder name, which is also its package name.
+    pub lesson: String,
+    /// Relative to the lesson's folder, with `/` separators, as written in the manifest.
+    pub starter: String,
+    pub solution: String,
+    pub tests: Vec<String>,
+    pub hints: Vec<String>,
+}
+
+impl Exercise {
+    /// The starter relative to the workspace root, with `/`: what a student is told to edit.
+    pub fn starter_rel(&self) -> String {
+        format!("{}/{}", self.lesson, self.starter)
+    }
+    pub fn solution_rel(&self) -> String {
+        format!("{}/{}", self.lesson, self.solution)
+    }
+    pub fn starter_path(&self, root: &Path) -> PathBuf {
+        join_rel(root, &self.starter_rel())
+    }
+    pub fn solution_path(&self, root: &Path) -> PathBuf {
+        join_rel(root, &self.solution_rel())
+    }
+}
+
+/// Joins a `/`-separated relative path onto `root`, one component at a time, so that the
+/// result uses the platform's separator (manifests are written with `/` on every OS).
+pub fn join_rel(root: &Path, rel: &str) -> PathBuf {
+    rel.split('/')
+        .filter(|part| !part.is_empty() && *part != ".")
+        .fold(root.to_path_buf(), |path, part| path.join(part))
+}
+
+#[derive(Clone, Debug)]
+pub struct Lesson {
+    /// The folder name, e.g. `lesson-03-login`.
+    pub name: String,
+    pub exercises: Vec<Exercise>,
+    /// Keys the runner does not know (typos, most likely), reported by `verify`.
+    pub unknown_keys: Vec<String>,
+}
+
+impl Lesson {
+    pub fn manifest_rel(&self) -> String {
+        format!("{}/exercises/exercises.toml", self.name)
+    }
+    /// `03` for `lesson-03-login`: every exercise name of the lesson begins with `03-`.
+    pub fn number(&self) -> &str {
+        let rest = self.name.strip_prefix("lesson-").unwrap_or(&self.name);
+        rest.split('-').next().unwrap_or(rest)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Course {
+    pub root: PathBuf,
+    /// Sorted by folder name; exercises keep their manifest's order.
+    pub lessons: Vec<Lesson>,
+}
+
+impl Course {
+    /// Reads every `<root>/lesson-*/exercises/exercises.toml`. A lesson without one has no
+    /// exercises (yet) and is left out.
+    pub fn load(root: &Path) -> Result<Course, String> {
+        let entries = std::fs::read_dir(root)
+            .map_err(|e| format!("cannot read the workspace folder {}: {e}", root.display()))?;
+        let mut names: Vec<String> = entries
+            .filter_map(|entry| entry.ok())
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .filter(|name| name.starts_with("lesson-"))
+            .filter(|name| join_rel(root, &format!("{name}/exercises/exercises.toml")).is_file())
+            .collect();
+        names.sort();
+        let mut lessons = Vec::new();
+        for name in names {
+            let rel = format!("{name}/exercises/exercises.toml");
+            let text = std::fs::read_to_string(join_rel(root, &rel))
+                .map_err(|e| format!("cannot read {rel}: {e}"))?;
+            let (exercises, unknown_keys) =
+                parse_manifest(&name, &text).map_err(|e| format!("{rel}: {e}"))?;
+            lessons.push(Lesson {
+                name,
+                exercises,
+                unknown_keys,
+            });
+        }
+        Ok(Course {
+            root: root.to_path_buf(),
+            lessons,
+        })
+    }
+
+    pub fn exercises(&self) -> impl Iterator<Item = &Exercise> {
+        self.lessons.iter().flat_map(|lesson| &lesson.exercises)
+    }
+
+    pub fn find(&self, name: &str) -> Option<&Exercise> {
+        self.exercises().find(|exercise| exercise.name == name)
+    }
+
+    /// The exercise a student should do next: the first one, in course order, not done.
+    pub fn next_todo(&self, progress: &Progress) -> Option<&Exercise> {
+        self.exercises()
+            .find(|exercise| !progress.is_done(&exercise.name))
+    }
+
+    /// The course-wide rules of the manifests, one message per problem found.
+    pub fn validate(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut seen = BTreeSet::new();
+        for lesson in &self.lessons {
+            let manifest = lesson.manifest_rel();
+            for key in &lesson.unknown_keys {
+                problems.push(format!("{manifest}: unknown key `{key}`"));
+            }
+            if lesson.exercises.is_empty() {
+                problems.push(format!("{manifest}: no [[exercise]] in it"));
+            }
+            let prefix = format!("{}-", lesson.number());
+            for exercise in &lesson.exercises {
+                let name = &exercise.name;
+                let mut problem =
+                    |what: String| problems.push(format!("{manifest}: {name}: {what}"));
+                if !seen.insert(name.clone()) {
+                    problem("the name is used twice".into());
+                }
+                if !name.starts_with(&prefix) {
+                    problem(format!(
+                        "the name must begin with the lesson's number, `{prefix}`"
+                    ));
+                }
+                if !name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                {
+                    problem("the name may use only letters, digits, `-` and `_`".into());
+                }
+                if !KINDS.contains(&exercise.kind.as_str()) {
+                    problem(format!(
+                        "unknown kind `{}` (known: {})",
+                        exercise.kind,
+                        KINDS.join(", ")
+                    ));
+                }
+                for (what, rel) in [
+                    ("starter", exercise.starter_rel()),
+                    ("solution", exercise.solution_rel()),
+                ] {
+                    if !join_rel(&self.root, &rel).is_file() {
+                        problem(format!("the {what} {rel} does not exist"));
+                    }
+                }
+                if exercise.starter == exercise.solution {
+                    problem("the starter and the solution are the same file".into());
+                }
+                if exercise.hints.is_empty() {
+                    problem("it needs at least one hint".into());
+                }
+                if exercise.tests.is_empty() {
+                    problem("it needs at least one test target in `tests`".into());
+                }
+            }
+        }
+        problems
+    }
+}
+
+/// Parses one manifest into its exercises, plus the keys it did not know.
+pub fn parse_manifest(lesson: &str, text: &str) -> Result<(Vec<Exercise>, Vec<String>), String> {
+    let document = DeTable::parse(text).map_err(|mut e| {
+        e.set_input(Some(text));
+        e.to_string().trim_end().to_string()
+    })?;
+    let mut exercises = Vec::new();
+    let mut unknown = Vec::new();
+    for (key, value) in document.get_ref() {
+        let key = key.get_ref().as_ref();
+        if key != "exercise" {
+            unknown.push(key.to_string());
+            continue;
+        }
+        let DeValue::Array(tables) = value.get_ref() else {
+            return Err("`exercise` must be a list of tables: write each as [[exercise]]".into());
+        };
+        for (index, table) in tables.iter().enumerate() {
+            let DeValue::Table(table) = table.get_ref() else {
+                return Err(
+                    "`exercise` must be a list of tables: write each as [[exercise]]".into(),
+                );
+            };
+            let at = format!("exercise {}", index + 1);
+            for (key, _) in table {
+                if !FIELDS.contains(&key.get_ref().as_ref()) {
+                    unknown.push(format!("{}` in `{at}", key.get_ref()));
+                }
+            }
+            exercises.push(Exercise {
+                name: string(table, "name", &at)?,
+                title: string(table, "title", &at)?,
+                kind: string(table, "kind", &at)?,
+                lesson: lesson.to_string(),
+                starter: path(table, "starter", &at)?,
+                solution: path(table, "solution", &at)?,
+                tests: strings(table, "tests", &at)?,
+                hints: strings(table, "hints", &at)?,
+            });
+        }
+    }
+    Ok((exercises, unknown))
+}
+
+fn field<'a>(table: &'a DeTable<'a>, key: &str, at: &str) -> Result<&'a DeValue<'a>, String> {
+    table
+        .iter()
+        .find(|(k, _)| k.get_ref() == key)
+        .map(|(_, value)| value.get_ref())
+        .ok_or_else(|| format!("{at} has no `{key}`"))
+}
+
+fn string(table: &DeTable, key: &str, at: &str) -> Result<String, String> {
+    match field(table, key, at)? {
+        DeValue::String(s) => Ok(s.trim().to_string()),
+        _ => Err(format!("{at}: `{key}` must be a string")),
+    }
+}
+
+/// A path as written in the manifest, normalized to `/` without a leading `./`.
+fn path(table: &DeTable, key: &str, at: &str) -> Result<String, String> {
+    let raw = string(table, key, at)?.replace('\\', "/");
+    Ok(raw.trim_start_matches("./").to_string())
+}
+
+fn strings(table: &DeTable, key: &str, at: &str) -> Result<Vec<String>, String> {
+    let not_strings = || format!("{at}: `{key}` must be a list of strings");
+    match field(table, key, at)? {
+        DeValue::Array(items) => items
+            .iter()
+            .map(|item| {
+                item.get_ref()
+                    .as_str()
+                    .map(str::to_string)
+                    .ok_or_else(not_strings)
+            })
+            .collect(),
+        _ => Err(not_strings()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[[exercise]]
+name = "03-1-login"
+title = "Let Alice in"
+kind = "warm-up"
+starter = "./exercises/1_login.rs"
+solution = "src/login.rs"
+tests = ["check_story", "login"]
+hints = ["first", "second"]
+"#;
+
+    #[test]
+    fn reads_an_exercise() {
+        let (exercises, unknown) = parse_manifest("lesson-03-login", GOOD).unwrap();
+        assert!(unknown.is_empty());
+        let exercise = &exercises[0];
+        assert_eq!(exercise.name, "03-1-login");
+        assert_eq!(
+            exercise.starter_rel(),
+            "lesson-03-login/exercises/1_login.rs"
+        );
+        assert_eq!(exercise.tests, ["check_story", "login"]);
+        assert_eq!(exercise.hints.len(), 2);
+    }
+
+    #[test]
+    fn explains_what_is_wrong() {
+        let missing = GOOD.replace("title = \"Let Alice in\"\n", "");
+        assert!(
+            parse_manifest("l", &missing)
+                .unwrap_err()
+                .contains("has no `title`")
+        );
+        let wrong_type = GOOD.replace("tests = [\"check_story\", \"login\"]", "tests = \"x\"");
+        assert!(
+            parse_manifest("l", &wrong_type)
+                .unwrap_err()
+                .contains("list of strings")
+        );
+        assert!(
+            parse_manifest("l", "[[exercise]\n")
+                .unwrap_err()
+                .contains("line 1")
+        );
+        let typo = GOOD.replace("hints =", "hint =");
+        assert!(parse_manifest("l", &typo).is_err());
+        let extra = format!("{GOOD}tset = 1\n");
+        assert_eq!(parse_manifest("l", &extra).unwrap().1.len(), 1);
+    }
+
+    #[test]
+    fn lesson_number() {
+        let lesson = Lesson {
+            name: "lesson-03-login".into(),
+            exercises: vec![],
+            unknown_keys: vec![],
+        };
+        assert_eq!(lesson.number(), "03");
+    }
+}
