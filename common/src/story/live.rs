@@ -11,6 +11,7 @@
 //! | `--color=always\|never\|auto` | color even through `\| less -R`, never, or only in a terminal |
 //! | `--from N` | starts the printout at step N; the steps before it still run, silently |
 //! | `--curl` | prints, under each step, a curl command that sends the same request |
+//! | `--diagram` | prints only the story's Mermaid sequence diagram, for slides |
 //!
 //! None of them changes the transcript: the snapshot a test compares is always the
 //! redacted one.
@@ -26,6 +27,10 @@ pub struct LiveOptions {
     /// The first step printed (1 prints them all).
     pub from: usize,
     pub curl: bool,
+    /// Print the Mermaid diagram instead of the transcript.
+    pub diagram: bool,
+    /// Draw the database in the diagram (lesson 06 on): set by the demo, not an option.
+    pub database: bool,
 }
 
 impl Default for LiveOptions {
@@ -36,6 +41,8 @@ impl Default for LiveOptions {
             reveal: false,
             from: 1,
             curl: false,
+            diagram: false,
+            database: false,
         }
     }
 }
@@ -47,7 +54,8 @@ const USAGE: &str =
   --reveal      print the real cookie and token values, not placeholders
   --color=WHEN  always (also through `less -R`), never, or auto (in a terminal)
   --from N      start printing at step N (the steps before still run)
-  --curl        print a curl command under each step, to replay it by hand";
+  --curl        print a curl command under each step, to replay it by hand
+  --diagram     print only the story's Mermaid sequence diagram, for slides";
 
 impl LiveOptions {
     /// Reads the demo's command line. A wrong option prints the usage and exits 2.
@@ -70,6 +78,11 @@ impl LiveOptions {
                 "--step" => options.step = true,
                 "--reveal" => options.reveal = true,
                 "--curl" => options.curl = true,
+                // The transcript is not printed (from step "infinity"), only the drawing.
+                "--diagram" => {
+                    options.diagram = true;
+                    options.from = usize::MAX;
+                }
                 "--help" | "-h" => {
                     println!("{USAGE}");
                     std::process::exit(0);

@@ -27,6 +27,7 @@
 //! | `redact` | placeholders for the values that change from run to run |
 //! | [`live`] | printing a story for a class, and the demo's options |
 //! | `hints` | reading a failure: the first step that differs, exercise mode |
+//! | [`diagram`] | the story drawn as a Mermaid sequence diagram |
 //!
 //! Values that differ between runs (sealed cookies, tokens, random ids) are replaced by
 //! numbered placeholders, `<sealed #1>`, `<sealed #2>`, so the transcript is stable but
@@ -34,6 +35,7 @@
 //! at the same instant in every run, so timestamps need no hiding.
 
 pub mod client;
+pub mod diagram;
 mod hints;
 pub mod live;
 mod redact;
@@ -229,10 +231,21 @@ impl Story {
         ));
     }
 
-    /// Ends the story: stops the server and returns the transcript.
+    /// Ends the story: stops the server and returns the transcript. A live demo run with
+    /// `--diagram` prints the story's Mermaid diagram now.
     pub async fn finish(mut self) -> String {
         self.stop_server().await;
         let shared = self.shared.lock().unwrap();
+        if let Some(live) = shared.live.as_ref().filter(|live| live.diagram) {
+            let drawing = if live.database {
+                diagram::Diagram::with_database()
+            } else {
+                diagram::Diagram::default()
+            };
+            for part in drawing.render(&shared.text) {
+                println!("```mermaid\n{part}```");
+            }
+        }
         shared.text.clone()
     }
 }
