@@ -135,11 +135,6 @@ pub fn print_hint(snapshot_path: &str, transcript: &str) {
     }
 }
 
-/// Checks a story's transcript against `tests/snapshots/story.snap`. On a difference it
-/// prints a one-line hint naming the first step that differs, then insta's full diff.
-///
-/// Use it in a test file directly under `tests/`.
-
 /// The exercise-mode check of a story: the transcript must equal the committed snapshot.
 /// On a difference: a `hint:` line, a word on what the snapshot is, the diff, and a panic.
 /// Nothing is written to disk.
