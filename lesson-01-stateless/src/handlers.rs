@@ -1,4 +1,5 @@
-//! The three handlers. `login` writes the one `current_user`; `me` reads it.
+//! `register` and `me`. The third handler, `login`, which writes the one `current_user`
+//! that `me` reads, has a module of its own: [`crate::login`].
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,26 +15,6 @@ pub async fn register(
 ) -> Result<(StatusCode, Json<User>), ApiError> {
     let user = state.accounts.register(&credentials).await?;
     Ok((StatusCode::CREATED, Json(user)))
-}
-
-/// `POST /api/login`: checks the password, then remembers the user in `current_user`.
-///
-/// The request says nothing about *who* is asking beyond the username in its body, and
-/// the answer gives the browser nothing to bring back next time. So the only place left
-/// to remember the login is the server's one variable, overwriting whoever was there.
-pub async fn login(
-    State(state): State<AppState>,
-    Json(credentials): Json<Credentials>,
-) -> Result<Json<User>, ApiError> {
-    // A wrong password or an unknown user is a 401 "Invalid credentials", and the `?`
-    // returns before `current_user` is touched: a failed login changes nothing.
-    let user = state.accounts.check_login(&credentials).await?;
-    // The lock is held for this one assignment, never across an `.await`.
-    *state
-        .current_user
-        .lock()
-        .expect("no request panics while holding the lock") = Some(user.clone());
-    Ok(Json(user))
 }
 
 /// `GET /api/me`: whoever is in `current_user`, or 401 with the body `null`.

@@ -1,5 +1,7 @@
 //! Three visit counters, one per kind of cookie. Each reads the count its browser sent
-//! back, adds this visit and sends the new count in a fresh `Set-Cookie`.
+//! back, adds this visit and sends the new count in a fresh `Set-Cookie`. The plain and
+//! private ones are here; the signed one has a module of its own,
+//! [`crate::signed_counter`].
 //!
 //! The three handlers differ only in their jar. axum-extra's jars wrap the `cookie`
 //! crate: `CookieJar` reads and writes values as they are, `SignedCookieJar` signs on
@@ -7,7 +9,7 @@
 //! A cookie that fails the check is simply not there: `get` gives `None`.
 
 use axum::extract::State;
-use axum_extra::extract::cookie::{Cookie, CookieJar, PrivateCookieJar, SameSite, SignedCookieJar};
+use axum_extra::extract::cookie::{Cookie, CookieJar, PrivateCookieJar, SameSite};
 use common::Json;
 use serde::Serialize;
 
@@ -36,19 +38,6 @@ pub async fn plain_visits(
 ) -> (CookieJar, Json<Visits>) {
     let visits = next_count(jar.get(PLAIN_COOKIE).map(Cookie::value));
     let jar = jar.add(visits_cookie(PLAIN_COOKIE, visits, state.secure_cookies));
-    (jar, Json(Visits { visits }))
-}
-
-/// `GET /api/visits/signed`: the count in a signed cookie, readable but tamper-evident.
-pub async fn signed_visits(
-    State(state): State<AppState>,
-    jar: SignedCookieJar,
-) -> (SignedCookieJar, Json<Visits>) {
-    // `get` checks the signature: a cookie whose value was edited comes back as `None`,
-    // and the count starts over, as for a browser that never visited.
-    let visits = next_count(jar.get(SIGNED_COOKIE).as_ref().map(Cookie::value));
-    // `add` signs: the cookie's value becomes the signature followed by the count.
-    let jar = jar.add(visits_cookie(SIGNED_COOKIE, visits, state.secure_cookies));
     (jar, Json(Visits { visits }))
 }
 

@@ -6,7 +6,7 @@
 //! Each browser has its own cookies, so each one can be told apart.
 //!
 //! There is no login yet. Three visit counters show what a cookie can and cannot be
-//! trusted with (the handlers are in [`counters`]):
+//! trusted with (the handlers are in [`counters`] and [`signed_counter`]):
 //! - `GET /api/visits`: the count sits in the cookie as plain text. The browser can read
 //!   it, and its user can change it; the server believes whatever comes back.
 //! - `GET /api/visits/signed`: the cookie carries a signature (an HMAC made with the
@@ -23,17 +23,13 @@ use axum_extra::extract::cookie::Key;
 use common::Config;
 
 pub mod counters;
+// With `--features exercise`, exercises/1_signed_counter.rs (warm-up 02-1) takes this
+// module's place.
+#[cfg_attr(feature = "exercise", path = "../exercises/1_signed_counter.rs")]
+pub mod signed_counter;
 
-#[cfg(feature = "exercise")]
-pub mod exercise;
-
-// `cargo run/test --features exercise` swaps in your `signed_visits` from
-// src/exercise.rs. Everything else (and every test) stays the same.
-#[cfg(not(feature = "exercise"))]
-use counters::signed_visits;
 use counters::{plain_visits, private_visits};
-#[cfg(feature = "exercise")]
-use exercise::signed_visits;
+use signed_counter::signed_visits;
 
 /// What the handlers need: the key that signs and encrypts, and whether cookies should
 /// only travel over HTTPS (`COOKIE_SECURE`).

@@ -3,10 +3,10 @@
 //! Lessons 03 and 04 are reused as they are: this lesson adds `logout` and switches
 //! the page's logout button on.
 
+// `--features exercise` compiles your warm-up, exercises/1_logout.rs, in place of this
+// module (see README, "Exercises").
+#[cfg_attr(feature = "exercise", path = "../exercises/1_logout.rs")]
 pub mod logout;
-
-#[cfg(feature = "exercise")]
-mod exercise;
 
 use axum::Router;
 use axum::response::Html;
@@ -14,10 +14,6 @@ use axum::routing::{delete, get};
 use common::{Clock, Config};
 pub use lesson_03_login::{AppState, Session};
 
-// `--features exercise` serves your logout from src/exercise.rs instead of ours.
-#[cfg(feature = "exercise")]
-use exercise::logout;
-#[cfg(not(feature = "exercise"))]
 use logout::logout;
 
 /// Lesson 04's endpoints plus `DELETE /api/logout`.

@@ -1,60 +1,68 @@
 //! `DELETE /api/logout` at its edges: the removal cookie, logging out twice or with a bad
 //! cookie (never a 500), one user's logout leaving the others logged in, and the page.
+//! With `--features exercise` they check the warm-up, `exercises/1_logout.rs`.
 
-use common::story::{Client, Reply, Story};
+use common::hint_assert;
+use common::story::{Client, PASSWORD, Reply, Story, spawn_app};
 use lesson_03_login::session::COOKIE_NAME;
 use lesson_05_logout::app;
-use serde_json::json;
 
 async fn server() -> Story {
-    let mut story = Story::recording();
-    let routes = app(&story.config(), story.clock()).await.unwrap();
-    story.start_server(routes).await;
-    story
+    spawn_app(|config, clock| async move { app(&config, clock).await }).await
 }
 
-async fn logout(client: &mut Client) -> Reply {
-    client.delete("log out", "/api/logout").await
+/// Logging out is a 204 with no body, whatever the client sent: `when` says what it sent.
+fn expect_204(reply: &Reply, when: &str) {
+    hint_assert!(
+        reply.status == 204 && reply.body.is_empty(),
+        "logging out {when} must answer 204 No Content with no body, got {} {}",
+        reply.status,
+        reply.body
+    );
 }
 
-async fn me(client: &mut Client) -> Reply {
-    client.get("who am I?", "/api/me").await
+async fn expect_nobody(client: &mut Client, when: &str) {
+    let status = client.me().await.status;
+    hint_assert!(status == 401, "{when}, /api/me must be a 401, got {status}");
 }
 
 #[tokio::test]
 async fn logout_is_a_204_with_a_cookie_that_removes_the_session() {
-    let story = server().await;
-    let mut alice = story.client("Alice");
+    let app = server().await;
+    let mut alice = app.client("Alice");
     alice.register_ok("alice").await;
-    let reply = logout(&mut alice).await;
-    assert_eq!(reply.status, 204, "{}", reply.body);
-    assert_eq!(reply.body, "");
+    let reply = alice.logout().await;
+    expect_204(&reply, "after logging in");
+    // Exactly one, with the same name and Path as the session cookie, empty, and expired
+    // twice over.
     let removal = reply.set_cookies();
-    assert_eq!(removal.len(), 1, "{removal:?}");
-    // Same name and Path as the session cookie, empty, and expired twice over.
-    let removal = removal[0];
-    assert!(
-        removal.starts_with("session=; Path=/; Max-Age=0; Expires="),
-        "{removal}"
+    hint_assert!(
+        removal.len() == 1 && removal[0].starts_with("session=; Path=/; Max-Age=0; Expires="),
+        "logging out must send one Set-Cookie removing `session` at `Path=/`, empty and \
+         expired (`session=; Path=/; Max-Age=0; Expires=...`), got {removal:?}"
     );
-    assert_eq!(alice.cookie(COOKIE_NAME), None, "the jar dropped it");
-    assert_eq!(me(&mut alice).await.status, 401);
+    hint_assert!(
+        alice.cookie(COOKIE_NAME).is_none(),
+        "after logging out the client's jar must have dropped the session cookie"
+    );
+    expect_nobody(&mut alice, "after logging out").await;
 }
 
 #[tokio::test]
 async fn logging_out_twice_or_without_a_session_is_still_a_204() {
-    let story = server().await;
-    let mut alice = story.client("Alice");
+    let app = server().await;
+    let mut alice = app.client("Alice");
     alice.register_ok("alice").await;
-    assert_eq!(logout(&mut alice).await.status, 204);
-    assert_eq!(logout(&mut alice).await.status, 204);
-    assert_eq!(logout(&mut story.client("Nobody")).await.status, 204);
+    expect_204(&alice.logout().await, "after logging in");
+    expect_204(&alice.logout().await, "a second time (no cookie left)");
+    let reply = app.client("Nobody").logout().await;
+    expect_204(&reply, "without ever logging in");
 }
 
 #[tokio::test]
 async fn logging_out_with_a_broken_cookie_is_a_204_never_a_500() {
-    let story = server().await;
-    let mut mallory = story.client("Mallory");
+    let app = server().await;
+    let mut mallory = app.client("Mallory");
     for value in [
         "",
         "garbage",
@@ -62,30 +70,34 @@ async fn logging_out_with_a_broken_cookie_is_a_204_never_a_500() {
         r#"{"user_id":1,"expires_at":99999999999}"#,
     ] {
         mallory.set_cookie(COOKIE_NAME, value);
-        let reply = logout(&mut mallory).await;
-        assert_eq!(reply.status, 204, "{value}: {}", reply.body);
+        let reply = mallory.logout().await;
+        expect_204(&reply, &format!("with the broken cookie `session={value}`"));
     }
 }
 
 #[tokio::test]
 async fn one_user_logging_out_leaves_the_others_logged_in() {
-    let story = server().await;
-    let mut bob = story.client("Bob");
+    let app = server().await;
+    let mut bob = app.client("Bob");
     bob.register_ok("bob").await;
     let bob_asks = tokio::spawn(async move {
         for _ in 0..40 {
-            let reply = me(&mut bob).await;
-            assert_eq!(reply.json()["username"], "bob", "{}", reply.body);
+            let reply = bob.me().await;
+            hint_assert!(
+                reply.json()["username"] == "bob",
+                "Bob must stay logged in while others log out, /api/me said {}",
+                reply.body
+            );
         }
     });
     let mut tasks = Vec::new();
     for n in 0..4 {
-        let mut client = story.client(&format!("user{n}"));
+        let mut client = app.client(&format!("user{n}"));
         tasks.push(tokio::spawn(async move {
             for _ in 0..5 {
                 register_or_login(&mut client, &format!("user{n}")).await;
-                assert_eq!(logout(&mut client).await.status, 204);
-                assert_eq!(me(&mut client).await.status, 401);
+                expect_204(&client.logout().await, "after logging in");
+                expect_nobody(&mut client, "after logging out").await;
             }
         }));
     }
@@ -96,22 +108,18 @@ async fn one_user_logging_out_leaves_the_others_logged_in() {
 }
 
 async fn register_or_login(client: &mut Client, username: &str) {
-    let credentials = json!({ "username": username, "password": "correct horse" });
-    let reply = client
-        .post("register", "/api/register", credentials.clone())
-        .await;
-    if reply.status == 409 {
-        let reply = client.post("login", "/api/login", credentials).await;
-        assert_eq!(reply.status, 200, "{}", reply.body);
-    } else {
-        assert_eq!(reply.status, 201, "{}", reply.body);
-    }
+    let reply = client.register(username).await;
+    let (reply, expected) = match reply.status {
+        409 => (client.login(username, PASSWORD).await, 200),
+        _ => (reply, 201),
+    };
+    assert_eq!(reply.status, expected, "{}", reply.body);
 }
 
 #[tokio::test]
 async fn the_page_now_shows_its_logout_button() {
-    let story = server().await;
-    let reply = story.client("browser").get("page", "/").await;
+    let app = server().await;
+    let reply = app.client("browser").get("page", "/").await;
     assert_eq!(reply.status, 200);
     assert_eq!(
         reply.header("content-type"),
@@ -123,25 +131,12 @@ async fn the_page_now_shows_its_logout_button() {
 
 #[tokio::test]
 async fn the_other_endpoints_are_lesson_04s() {
-    let story = server().await;
-    let mut alice = story.client("Alice");
+    let app = server().await;
+    let mut alice = app.client("Alice");
     alice.register_ok("alice").await;
-    let reply = alice
-        .post(
-            "login",
-            "/api/login",
-            json!({ "username": "alice", "password": "correct horse" }),
-        )
-        .await;
-    assert_eq!(reply.status, 200);
-    assert_eq!(me(&mut alice).await.json()["username"], "alice");
-    let reply = alice
-        .post(
-            "huge",
-            "/api/login",
-            json!({ "username": "alice", "password": "x".repeat(20_000) }),
-        )
-        .await;
+    assert_eq!(alice.login("alice", PASSWORD).await.status, 200);
+    assert_eq!(alice.me().await.json()["username"], "alice");
+    let reply = alice.login("alice", &"x".repeat(20_000)).await;
     assert_eq!(reply.status, 413);
     assert_eq!(reply.header("content-type"), Some("application/json"));
 }

@@ -33,7 +33,7 @@ pub(crate) fn explain_todo_panics() {
             seen.push(place.clone());
             let message = todo::panic_message(info.payload());
             eprintln!(
-                "note: the server reached a todo!() at {place}: {message}. That part of the exercise is yours to write."
+                "note: a todo!() was reached at {place}: {message}. That part of the exercise is yours to write."
             );
         }));
     });
@@ -209,15 +209,37 @@ macro_rules! assert_story {
     }};
 }
 
-/// Runs a test written as an `async fn` and tells whether it failed (panicked), for the
-/// "break it" exercises: the student's test must fail against the flawed server and pass
-/// against the fixed one. The test runs in a task of its own, so its panic is caught.
-pub async fn test_fails<F>(test: F) -> bool
+/// How a student's test went, for the "break it" exercises: their test must fail against
+/// the flawed server and pass against the fixed one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TestOutcome {
+    Passed,
+    Failed,
+    /// It reached a `todo!()`: not written yet.
+    Todo,
+}
+
+/// Runs a test written as an `async fn` in a task of its own, so its panic is caught, and
+/// says how it went.
+pub async fn test_outcome<F>(test: F) -> TestOutcome
 where
     F: Future<Output = ()> + Send + 'static,
 {
     match tokio::spawn(test).await {
-        Ok(()) => false,
-        Err(error) => error.is_panic(),
+        Ok(()) => TestOutcome::Passed,
+        Err(error) => match error.try_into_panic() {
+            Ok(payload) if todo::is_todo(todo::panic_message(payload.as_ref())) => {
+                TestOutcome::Todo
+            }
+            _ => TestOutcome::Failed,
+        },
     }
+}
+
+/// Whether a test written as an `async fn` failed (panicked, a `todo!()` included).
+pub async fn test_fails<F>(test: F) -> bool
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    test_outcome(test).await != TestOutcome::Passed
 }

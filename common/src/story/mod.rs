@@ -53,6 +53,7 @@ use crate::config::Config;
 use crate::serve::Server;
 
 pub use client::{Client, PASSWORD, Payload, Reply, credentials};
+pub use hints::{TestOutcome, test_outcome};
 pub use hints::{check_exercise_story, first_difference, print_hint, read_snapshot, test_fails};
 pub use insta;
 pub use live::LiveOptions;

@@ -1,8 +1,7 @@
 //! Lesson 01's story: Alice and Bob log in from two different computers, and the server
 //! mixes them up, because it keeps one `current_user` for everybody.
 
-use common::story::Story;
-use serde_json::json;
+use common::story::{Story, credentials};
 
 pub async fn run(mut story: Story) -> String {
     let router = lesson_01_stateless::app(&story.config(), story.clock())
@@ -20,8 +19,8 @@ pub async fn run(mut story: Story) -> String {
         .get("Carol asks who she is: nobody has logged in yet", "/api/me")
         .await;
 
-    let alice_login = json!({ "username": "alice", "password": "alice-password" });
-    let bob_login = json!({ "username": "bob", "password": "bob-password" });
+    let alice_login = credentials("alice", "alice-password");
+    let bob_login = credentials("bob", "bob-password");
     alice
         .post("Alice registers", "/api/register", alice_login.clone())
         .await;

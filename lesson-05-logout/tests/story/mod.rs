@@ -4,11 +4,10 @@
 use std::time::Duration;
 
 use common::config::key_from_secret;
-use common::story::Story;
+use common::story::{PASSWORD, Story, credentials};
 use common::{Accounts, Config, Credentials};
 use lesson_03_login::session::COOKIE_NAME;
 use lesson_05_logout::app;
-use serde_json::json;
 
 /// Another 64-byte secret: the server's new `SESSION_SECRET` after a rotation.
 const ROTATED_SECRET: &str = "the-rotated-secret-for-the-story-which-opens-none-of-the-old-cookies";
@@ -17,8 +16,8 @@ pub async fn run(mut story: Story) -> String {
     story.redact_cookie(COOKIE_NAME, "sealed");
     let config = story.config();
     story.start_server(server(&story, &config).await).await;
-    add_user(&story, &config, "alice", "correct horse").await;
-    let credentials = json!({ "username": "alice", "password": "correct horse" });
+    add_user(&story, &config, "alice", PASSWORD).await;
+    let credentials = credentials("alice", PASSWORD);
 
     story.say("Alice has an account already.");
     let mut alice = story.client("Alice");
