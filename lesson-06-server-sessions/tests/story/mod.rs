@@ -85,9 +85,31 @@ pub async fn run(mut story: Story) -> String {
     library
         .get("The library computer asks who it is", "/api/me")
         .await;
-    phone.get("Only the phone is left", "/api/sessions").await;
+    let left = phone.get("Only the phone is left", "/api/sessions").await;
+    let phone_id = left.json()[0]["id"].as_str().unwrap_or_default().to_owned();
 
-    // ── 5. timeouts ──
+    // ── 5. only Alice may end Alice's sessions ──
+    story.say("Bob has an account too. Looking over Alice's shoulder, he noted the id of her phone's session.");
+    let mut bob = story.client("Bob").user_agent("Chrome on Bob's computer");
+    bob.post(
+        "Bob registers on his computer",
+        "/api/register",
+        json!({ "username": "bob", "password": "correct horse battery" }),
+    )
+    .await;
+    bob.delete(
+        "Bob tries to end Alice's phone session",
+        &format!("/api/sessions/{phone_id}"),
+    )
+    .await;
+    bob.delete(
+        "Bob tries an id that does not exist",
+        "/api/sessions/no-such-session",
+    )
+    .await;
+    story.say("The same 404 both times: to Bob, Alice's session looks like no session at all, so he cannot even learn that the id is real. Alice's phone is still logged in, as the next steps show.");
+
+    // ── 6. timeouts ──
     story.say("This story's server ends a session after 30 minutes without a request (idle) or 1 hour after login (absolute), whichever comes first.");
     laptop
         .post(
@@ -122,7 +144,7 @@ pub async fn run(mut story: Story) -> String {
         )
         .await;
 
-    // ── 6. a restart ──
+    // ── 7. a restart ──
     story.say("The server restarts. Sessions are rows in the SQLite file, so they outlive it.");
     story.stop_server().await;
     story
