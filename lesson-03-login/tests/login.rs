@@ -1,34 +1,13 @@
 //! Register and login, at their edges: what a wrong guess, bad input or a huge body get.
+//! The login tests also check warm-up 03-1 (exercises/1_login.rs).
 
-use common::story::{Client, Method, Payload, Reply, Story};
+use common::hint_assert;
+use common::story::{Method, PASSWORD, Payload, Reply, Story, credentials, spawn_app};
 use lesson_03_login::app;
 use serde_json::{Value, json};
 
 async fn server() -> Story {
-    let mut story = Story::recording();
-    let routes = app(&story.config(), story.clock()).await.unwrap();
-    story.start_server(routes).await;
-    story
-}
-
-async fn register(client: &mut Client, username: &str, password: &str) -> Reply {
-    client
-        .post(
-            "register",
-            "/api/register",
-            json!({ "username": username, "password": password }),
-        )
-        .await
-}
-
-async fn login(client: &mut Client, username: &str, password: &str) -> Reply {
-    client
-        .post(
-            "login",
-            "/api/login",
-            json!({ "username": username, "password": password }),
-        )
-        .await
+    spawn_app(|config, clock| async move { app(&config, clock).await }).await
 }
 
 /// Everything a client receives, but the `date` header (which is the time of day).
@@ -42,37 +21,53 @@ fn as_seen_by_client(reply: &Reply) -> (u16, Vec<(String, String)>, String) {
     (reply.status, headers, reply.body.clone())
 }
 
-fn assert_error(reply: &Reply, status: u16, message: &str) {
-    assert_eq!(reply.status, status, "{}", reply.body);
-    assert_eq!(reply.header("content-type"), Some("application/json"));
-    assert_eq!(reply.json(), json!({ "error": message }));
-    assert!(reply.set_cookies().is_empty(), "no session for a failure");
-}
-
 #[tokio::test]
 async fn the_right_password_logs_in_and_sets_the_session() {
     let story = server().await;
-    let mut alice = story.client("Alice");
-    register(&mut alice, "alice", "correct horse").await;
+    story.client("Alice").register_ok("alice").await;
     let mut laptop = story.client("Alice's laptop");
-    let reply = login(&mut laptop, "alice", "correct horse").await;
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    assert_eq!(reply.json()["username"], "alice");
+    let reply = laptop.login("alice", PASSWORD).await;
+    hint_assert!(
+        reply.status == 200,
+        "alice logging in with her password must be a 200, got {} {}",
+        reply.status,
+        reply.body
+    );
+    hint_assert!(
+        reply.json()["username"] == "alice",
+        "the login's body must be the user, got {}",
+        reply.body
+    );
     assert!(reply.json().get("password_hash").is_none());
-    assert!(laptop.cookie("session").is_some());
+    hint_assert!(
+        laptop.cookie("session").is_some(),
+        "a successful login must set the `session` cookie; the response had {:?}",
+        reply.set_cookies()
+    );
 }
 
 #[tokio::test]
 async fn a_wrong_password_and_an_unknown_user_get_byte_identical_answers() {
     let story = server().await;
-    register(&mut story.client("Alice"), "alice", "correct horse").await;
+    story.client("Alice").register_ok("alice").await;
     let mut mallory = story.client("Mallory");
-    let wrong_password = login(&mut mallory, "alice", "wrong horse").await;
-    let unknown_user = login(&mut mallory, "nobody", "wrong horse").await;
-    assert_error(&wrong_password, 401, "Invalid credentials");
-    assert_eq!(
-        as_seen_by_client(&wrong_password),
-        as_seen_by_client(&unknown_user)
+    let wrong_password = mallory.login("alice", "wrong horse").await;
+    let unknown_user = mallory.login("nobody", "wrong horse").await;
+    hint_assert!(
+        wrong_password.status == 401
+            && wrong_password.json() == json!({ "error": "Invalid credentials" }),
+        "a wrong password must get the one 401 {{\"error\": \"Invalid credentials\"}}, got {} {}",
+        wrong_password.status,
+        wrong_password.body
+    );
+    wrong_password.assert_error(401, "Invalid credentials");
+    hint_assert!(
+        as_seen_by_client(&wrong_password) == as_seen_by_client(&unknown_user),
+        "a wrong password and an unknown name must get identical answers; got {} {} and {} {}",
+        wrong_password.status,
+        wrong_password.body,
+        unknown_user.status,
+        unknown_user.body
     );
     assert_eq!(mallory.cookie("session"), None);
 }
@@ -80,10 +75,16 @@ async fn a_wrong_password_and_an_unknown_user_get_byte_identical_answers() {
 #[tokio::test]
 async fn a_taken_name_is_a_409_and_does_not_log_anyone_in() {
     let story = server().await;
-    register(&mut story.client("Alice"), "alice", "correct horse").await;
+    story.client("Alice").register_ok("alice").await;
     let mut bob = story.client("Bob");
-    let reply = register(&mut bob, "alice", "another horse").await;
-    assert_error(&reply, 409, "Username already taken");
+    let reply = bob
+        .post(
+            "register",
+            "/api/register",
+            credentials("alice", "another horse"),
+        )
+        .await;
+    reply.assert_error(409, "Username already taken");
     assert_eq!(bob.cookie("session"), None);
 }
 
@@ -91,32 +92,38 @@ async fn a_taken_name_is_a_409_and_does_not_log_anyone_in() {
 async fn bad_input_at_register_is_a_400_with_the_reason() {
     let story = server().await;
     let mut client = story.client("client");
-    let reply = register(&mut client, "al", "correct horse").await;
-    assert_error(&reply, 400, "Username must be 3 to 32 characters long");
-    let reply = register(&mut client, "alice", "short").await;
-    assert_error(&reply, 400, "Password must be at least 8 characters long");
-    let reply = register(&mut client, "alice smith", "correct horse").await;
-    assert_eq!(reply.status, 400);
+    client
+        .register("al")
+        .await
+        .assert_error(400, "Username must be 3 to 32 characters long");
+    let reply = client
+        .post("register", "/api/register", credentials("alice", "short"))
+        .await;
+    reply.assert_error(400, "Password must be at least 8 characters long");
+    assert_eq!(client.register("alice smith").await.status, 400);
 }
 
 #[tokio::test]
 async fn a_73_byte_password_is_refused_at_register_and_72_is_fine() {
     let story = server().await;
     let mut client = story.client("client");
-    let reply = register(&mut client, "alice", &"a".repeat(73)).await;
-    assert_eq!(reply.status, 400, "{}", reply.body);
-    assert!(
-        reply.json()["error"]
-            .as_str()
-            .unwrap()
-            .contains("at most 72 bytes")
-    );
+    let mut register = async |username: &str, password: String| {
+        client
+            .post(
+                "register",
+                "/api/register",
+                credentials(username, &password),
+            )
+            .await
+    };
+    let reply = register("alice", "a".repeat(73)).await;
+    assert!(reply.error_message(400).contains("at most 72 bytes"));
     assert!(reply.set_cookies().is_empty());
     // 36 two-byte letters: 36 characters, 72 bytes.
-    let reply = register(&mut client, "alice", &"é".repeat(36)).await;
+    let reply = register("alice", "é".repeat(36)).await;
     assert_eq!(reply.status, 201, "{}", reply.body);
     // 37 of them are 74 bytes: counted in bytes, not characters.
-    let reply = register(&mut client, "bob", &"é".repeat(37)).await;
+    let reply = register("bob", "é".repeat(37)).await;
     assert_eq!(reply.status, 400, "{}", reply.body);
 }
 
@@ -126,18 +133,8 @@ async fn a_body_over_the_limit_is_a_413_in_json() {
     let mut client = story.client("client");
     let huge = "x".repeat(common::error::BODY_LIMIT_BYTES + 1);
     for path in ["/api/login", "/api/register"] {
-        let reply = client
-            .post(
-                "huge",
-                path,
-                json!({ "username": "alice", "password": huge }),
-            )
-            .await;
-        assert_error(
-            &reply,
-            413,
-            "The body is larger than the limit of 16384 bytes",
-        );
+        let reply = client.post("huge", path, credentials("alice", &huge)).await;
+        reply.assert_error(413, "The body is larger than the limit of 16384 bytes");
     }
 }
 
@@ -153,12 +150,11 @@ async fn broken_json_is_a_json_4xx() {
             Payload::raw(Some("application/json"), r#"{"username": "alice""#),
         )
         .await;
-    assert_error(&reply, 400, "The body is not valid JSON");
+    reply.assert_error(400, "The body is not valid JSON");
     let reply = client
         .post("missing", "/api/login", json!({ "username": "alice" }))
         .await;
-    assert_eq!(reply.status, 422);
-    assert!(reply.json()["error"].as_str().unwrap().contains("password"));
+    assert!(reply.error_message(422).contains("password"));
     let reply = client.get("wrong method", "/api/login").await;
     assert_eq!(reply.status, 405);
     assert!(matches!(reply.json(), Value::Object(_)));

@@ -1,7 +1,8 @@
 //! The `Session` extractor on its own: what a handler sees for each kind of cookie.
 //!
 //! Lesson 03 has no endpoint that reads a session yet (`/api/me` is lesson 04), so these
-//! tests add a tiny `/probe` route that answers with `session.user_id()`.
+//! tests add a tiny `/probe` route that answers with `session.user_id()`. The last test
+//! logs in too, so it also checks warm-up 03-1 (exercises/1_login.rs).
 
 use std::time::Duration;
 
@@ -9,7 +10,8 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum_extra::extract::cookie::{Cookie, Key, PrivateCookieJar};
 use common::Config;
-use common::story::{Client, Story};
+use common::hint_assert;
+use common::story::{Client, PASSWORD, Story, spawn_app};
 use lesson_03_login::session::COOKIE_NAME;
 use lesson_03_login::{AppState, Session, routes};
 use serde_json::{Value, json};
@@ -18,15 +20,13 @@ async fn probe(session: Session) -> common::Json<Value> {
     common::Json(json!({ "user_id": session.user_id() }))
 }
 
-/// A server with the story's config, changed by `adjust`.
-async fn server_with(adjust: impl FnOnce(Config) -> Config) -> Story {
-    let mut story = Story::recording();
-    let config = adjust(story.config());
-    let state = AppState::connect(&config, story.clock()).await.unwrap();
-    story
-        .start_server(routes().route("/probe", get(probe)).with_state(state))
-        .await;
-    story
+/// Lesson 03's routes plus `/probe`, with the story's config changed by `adjust`.
+async fn server_with(adjust: impl FnOnce(Config) -> Config + Send + 'static) -> Story {
+    spawn_app(|config, clock| async move {
+        let state = AppState::connect(&adjust(config), clock).await?;
+        Ok::<_, sqlx::Error>(routes().route("/probe", get(probe)).with_state(state))
+    })
+    .await
 }
 
 async fn server() -> Story {
@@ -147,13 +147,7 @@ async fn a_session_ends_at_its_sealed_expiry_even_if_the_cookie_is_kept() {
 async fn the_cookie_is_http_only_lax_site_wide_and_lives_session_max_age() {
     let story = server().await;
     let mut alice = story.client("Alice");
-    let reply = alice
-        .post(
-            "register",
-            "/api/register",
-            json!({ "username": "alice", "password": "correct horse" }),
-        )
-        .await;
+    let reply = alice.register("alice").await;
     let set_cookie = reply.header("set-cookie").unwrap();
     let attributes = set_cookie.split_once(';').unwrap().1;
     assert_eq!(
@@ -173,13 +167,7 @@ async fn production_settings_add_secure_and_a_shorter_max_age() {
     })
     .await;
     let mut alice = story.client("Alice");
-    let reply = alice
-        .post(
-            "register",
-            "/api/register",
-            json!({ "username": "alice", "password": "correct horse" }),
-        )
-        .await;
+    let reply = alice.register("alice").await;
     let attributes = reply
         .header("set-cookie")
         .unwrap()
@@ -201,14 +189,13 @@ async fn many_users_logging_in_at_once_each_get_their_own_session() {
         tasks.push(tokio::spawn(async move {
             let user = client.register_ok(&format!("user{n}")).await;
             for _ in 0..3 {
-                let reply = client
-                    .post(
-                        "login",
-                        "/api/login",
-                        json!({ "username": format!("user{n}"), "password": "correct horse" }),
-                    )
-                    .await;
-                assert_eq!(reply.json()["id"], user["id"]);
+                let reply = client.login(&format!("user{n}"), PASSWORD).await;
+                hint_assert!(
+                    reply.json()["id"] == user["id"],
+                    "user{n} logging in must get user{n} back, got {} {}",
+                    reply.status,
+                    reply.body
+                );
                 for _ in 0..5 {
                     assert_eq!(probe_user_id(&mut client).await, user["id"], "user{n}");
                 }

@@ -4,21 +4,17 @@
 //! state, the same `Session`, the same register and login. This lesson adds `me` (the
 //! endpoint) and `page` (the page that calls it).
 
+// `--features exercise` compiles your warm-up, exercises/1_me.rs, in place of this
+// module (see README, "Exercises").
+#[cfg_attr(feature = "exercise", path = "../exercises/1_me.rs")]
 pub mod me;
 pub mod page;
-
-#[cfg(feature = "exercise")]
-mod exercise;
 
 use axum::Router;
 use axum::routing::get;
 use common::{Clock, Config};
 pub use lesson_03_login::{AppState, Session};
 
-// `--features exercise` serves your `/api/me` from src/exercise.rs instead of ours.
-#[cfg(feature = "exercise")]
-use exercise::me;
-#[cfg(not(feature = "exercise"))]
 use me::me;
 
 /// Lesson 03's endpoints plus `GET /api/me`. The page is added by [`app`], so that

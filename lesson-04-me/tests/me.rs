@@ -1,55 +1,59 @@
 //! `/api/me` at its edges: every way a session can fail is a 401 with `null`, never a
 //! 500; four users asking at once never see each other; the page is served as HTML.
+//! The `/api/me` tests also check warm-up 04-1 (exercises/1_me.rs).
 
 use std::time::Duration;
 
-use common::story::{Client, Reply, Story};
-use common::{Config, UserStore};
+use common::story::{Reply, Story, spawn_app};
+use common::{Config, UserStore, hint_assert};
 use lesson_03_login::session::COOKIE_NAME;
-use lesson_04_me::{AppState, app, routes};
+use lesson_04_me::app;
 use serde_json::json;
 
-/// A story with lesson 04's server; also returns the server's user store, so a test can
-/// delete a user behind the server's back.
-async fn server() -> (Story, UserStore) {
-    let mut story = Story::recording();
-    let state = AppState::connect(&story.config(), story.clock())
-        .await
-        .unwrap();
-    let users = state.accounts.users.clone();
-    story.start_server(routes().with_state(state)).await;
-    (story, users)
+async fn server() -> Story {
+    spawn_app(|config, clock| async move { app(&config, clock).await }).await
 }
 
-async fn me(client: &mut Client) -> Reply {
-    client.get("who am I?", "/api/me").await
+/// The story's database, opened beside the server's own connections: an administrator's
+/// tool, to delete a user behind the server's back.
+async fn users_of(story: &Story) -> UserStore {
+    let pool = common::db::connect(&story.config().database_url)
+        .await
+        .expect("the story's database opens");
+    UserStore::new(pool)
 }
 
 /// The one answer for "nobody": 401, JSON, and a body of exactly `null`.
 fn assert_nobody(reply: &Reply, case: &str) {
-    assert_eq!(reply.status, 401, "{case}: {}", reply.body);
-    assert_eq!(
+    hint_assert!(
+        reply.status == 401
+            && reply.header("content-type") == Some("application/json")
+            && reply.body == "null",
+        "{case}: /api/me must answer 401 with the JSON body `null`, got {} {:?} {}",
+        reply.status,
         reply.header("content-type"),
-        Some("application/json"),
-        "{case}"
+        reply.body
     );
-    assert_eq!(reply.body, "null", "{case}");
 }
 
 #[tokio::test]
 async fn no_cookie_is_nobody() {
-    let (story, _) = server().await;
-    assert_nobody(&me(&mut story.client("Alice")).await, "no cookie");
+    let story = server().await;
+    assert_nobody(&story.client("Alice").me().await, "no cookie");
 }
 
 #[tokio::test]
 async fn the_logged_in_user_is_answered_without_the_hash() {
-    let (story, _) = server().await;
+    let story = server().await;
     let mut alice = story.client("Alice");
     let user = alice.register_ok("alice").await;
-    let reply = me(&mut alice).await;
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    assert_eq!(reply.json(), user);
+    let reply = alice.me().await;
+    hint_assert!(
+        reply.status == 200 && reply.json() == user,
+        "alice is logged in: /api/me must answer 200 with her user {user}, got {} {}",
+        reply.status,
+        reply.body
+    );
     assert_eq!(
         reply.json().as_object().unwrap().keys().collect::<Vec<_>>(),
         ["created_at", "id", "username"]
@@ -58,19 +62,20 @@ async fn the_logged_in_user_is_answered_without_the_hash() {
 
 #[tokio::test]
 async fn changed_cut_or_foreign_cookies_are_nobody_never_a_500() {
-    let (story, _) = server().await;
+    let story = server().await;
     let mut alice = story.client("Alice");
     alice.register_ok("alice").await;
     let sealed = alice.cookie(COOKIE_NAME).unwrap();
 
     // A cookie sealed by another server: same user id, same lesson, different secret.
-    let mut elsewhere = Story::recording();
-    let other_secret = Config {
-        cookie_key: common::config::key_from_secret(&"z".repeat(64)).unwrap(),
-        ..elsewhere.config()
-    };
-    let other_app = app(&other_secret, elsewhere.clock()).await.unwrap();
-    elsewhere.start_server(other_app).await;
+    let elsewhere = spawn_app(|config, clock| async move {
+        let other_secret = Config {
+            cookie_key: common::config::key_from_secret(&"z".repeat(64)).unwrap(),
+            ..config
+        };
+        app(&other_secret, clock).await
+    })
+    .await;
     let mut there = elsewhere.client("Alice elsewhere");
     there.register_ok("alice").await;
     let foreign = there.cookie(COOKIE_NAME).unwrap();
@@ -98,41 +103,56 @@ async fn changed_cut_or_foreign_cookies_are_nobody_never_a_500() {
     let mut mallory = story.client("Mallory");
     for (case, value) in cases {
         mallory.set_cookie(COOKIE_NAME, &value);
-        assert_nobody(&me(&mut mallory).await, case);
+        assert_nobody(&mallory.me().await, &format!("a {case} cookie"));
     }
     // The real cookie still works: the refusals were about the changes.
-    assert_eq!(me(&mut alice).await.status, 200);
+    let reply = alice.me().await;
+    hint_assert!(
+        reply.status == 200,
+        "alice's own, unchanged cookie must still get a 200, got {} {}",
+        reply.status,
+        reply.body
+    );
 }
 
 #[tokio::test]
 async fn an_expired_session_is_nobody() {
-    let (story, _) = server().await;
+    let story = server().await;
     let mut alice = story.client("Alice");
     alice.register_ok("alice").await;
     story.clock().advance(Duration::from_secs(7 * 24 * 60 * 60));
-    assert_nobody(&me(&mut alice).await, "7 days later");
+    assert_nobody(&alice.me().await, "7 days later, the session expired");
 }
 
 #[tokio::test]
 async fn a_deleted_user_is_nobody() {
-    let (story, users) = server().await;
+    let story = server().await;
     let mut alice = story.client("Alice");
     let user = alice.register_ok("alice").await;
+    let users = users_of(&story).await;
     assert!(users.delete(user["id"].as_i64().unwrap()).await.unwrap());
-    assert_nobody(&me(&mut alice).await, "deleted user");
+    assert_nobody(
+        &alice.me().await,
+        "alice's account was deleted, her cookie kept",
+    );
 }
 
 #[tokio::test]
 async fn two_users_asking_at_the_same_time_never_see_each_other() {
-    let (story, _) = server().await;
+    let story = server().await;
     let mut tasks = Vec::new();
     for name in ["alice", "bob", "carol", "dave"] {
         let mut client = story.client(name);
         client.register_ok(name).await;
         tasks.push(tokio::spawn(async move {
             for _ in 0..50 {
-                let reply = me(&mut client).await;
-                assert_eq!(reply.json()["username"], name, "{name} saw {}", reply.body);
+                let reply = client.me().await;
+                hint_assert!(
+                    reply.json()["username"] == name,
+                    "{name} asked /api/me and got {} {}",
+                    reply.status,
+                    reply.body
+                );
             }
         }));
     }
@@ -143,9 +163,7 @@ async fn two_users_asking_at_the_same_time_never_see_each_other() {
 
 #[tokio::test]
 async fn the_page_is_html_that_asks_api_me_and_has_no_logout_yet() {
-    let mut story = Story::recording();
-    let routes = app(&story.config(), story.clock()).await.unwrap();
-    story.start_server(routes).await;
+    let story = server().await;
     let reply = story.client("browser").get("page", "/").await;
     assert_eq!(reply.status, 200);
     assert_eq!(
@@ -158,7 +176,7 @@ async fn the_page_is_html_that_asks_api_me_and_has_no_logout_yet() {
 
 #[tokio::test]
 async fn a_body_over_the_limit_is_a_413_in_json() {
-    let (story, _) = server().await;
+    let story = server().await;
     let reply = story
         .client("client")
         .post(
@@ -167,12 +185,5 @@ async fn a_body_over_the_limit_is_a_413_in_json() {
             json!({ "username": "alice", "password": "x".repeat(20_000) }),
         )
         .await;
-    assert_eq!(reply.status, 413);
-    assert_eq!(reply.header("content-type"), Some("application/json"));
-    assert!(
-        reply.json()["error"]
-            .as_str()
-            .unwrap()
-            .contains("larger than the limit")
-    );
+    assert!(reply.error_message(413).contains("larger than the limit"));
 }

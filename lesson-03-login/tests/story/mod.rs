@@ -3,10 +3,9 @@
 //! nobody has.
 
 use axum_extra::extract::cookie::{Cookie, Key, PrivateCookieJar};
-use common::story::{Reply, Story};
+use common::story::{PASSWORD, Reply, Story, credentials};
 use lesson_03_login::app;
 use lesson_03_login::session::{COOKIE_NAME, SessionData};
-use serde_json::json;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -19,15 +18,17 @@ pub async fn run(mut story: Story) -> String {
     story.start_server(routes).await;
 
     let mut alice = story.client("Alice");
-    let credentials = json!({ "username": "alice", "password": "correct horse" });
+    let alice_credentials = credentials("alice", PASSWORD);
     alice
         .post(
             "Alice registers, which also logs her in",
             "/api/register",
-            credentials.clone(),
+            alice_credentials.clone(),
         )
         .await;
-    alice.post("Alice logs in", "/api/login", credentials).await;
+    alice
+        .post("Alice logs in", "/api/login", alice_credentials)
+        .await;
 
     story.say(
         "The new cookie differs from the first one although it says the same thing: \
@@ -39,7 +40,7 @@ pub async fn run(mut story: Story) -> String {
     bob.post(
         "Bob wants the name alice too",
         "/api/register",
-        json!({ "username": "alice", "password": "another horse" }),
+        credentials("alice", "another horse"),
     )
     .await;
 
@@ -48,14 +49,14 @@ pub async fn run(mut story: Story) -> String {
         .post(
             "Mallory guesses Alice's password",
             "/api/login",
-            json!({ "username": "alice", "password": "password123" }),
+            credentials("alice", "password123"),
         )
         .await;
     let unknown_user = mallory
         .post(
             "Mallory tries a name nobody has",
             "/api/login",
-            json!({ "username": "nobody", "password": "password123" }),
+            credentials("nobody", "password123"),
         )
         .await;
     story.say(if same_answer(&wrong_password, &unknown_user) {

@@ -5,10 +5,9 @@ use std::time::Duration;
 
 use common::Config;
 use common::config::key_from_secret;
-use common::story::Story;
+use common::story::{PASSWORD, Story, credentials};
 use lesson_03_login::session::COOKIE_NAME;
 use lesson_04_me::app;
-use serde_json::json;
 
 /// Another 64-byte secret: what a server gets when someone changes `SESSION_SECRET`.
 const NEW_SECRET: &str = "a-different-secret-for-the-story-that-opens-none-of-the-old-cookies";
@@ -33,7 +32,7 @@ pub async fn run(mut story: Story) -> String {
         .post(
             "Alice fills in the register form",
             "/api/register",
-            json!({ "username": "alice", "password": "correct horse" }),
+            credentials("alice", PASSWORD),
         )
         .await;
     alice.get("The page asks again: Alice", "/api/me").await;
