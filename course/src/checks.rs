@@ -59,15 +59,19 @@ impl CargoChecker {
         }
     }
 
-    /// For `verify`: its scratch copies build in the workspace's own `target/` (unless
-    /// CARGO_TARGET_DIR says otherwise), so the dependencies the README's commands have
-    /// compiled already are reused. The scratch copy's crates live at another path, so
-    /// cargo keeps their artifacts apart from the workspace's own: nothing is clobbered.
+    /// For `verify`: its scratch copies build in `<root>/target/course-verify` (unless
+    /// CARGO_TARGET_DIR says otherwise), a fixed place, so that the dependencies are
+    /// compiled once and later runs are incremental.
+    ///
+    /// Not the workspace's own `target/`: cargo names a workspace crate's artifacts by its
+    /// path *relative to the workspace root*, so the scratch copy's lesson builds would
+    /// land on the student's, and a later `cargo course check` could run a test binary
+    /// that still points at the (deleted) scratch copy.
     pub fn for_verify(root: &Path) -> CargoChecker {
         let target_dir = match std::env::var_os("CARGO_TARGET_DIR").filter(|dir| !dir.is_empty()) {
             // Relative to where we were started, not to the scratch copy cargo will run in.
             Some(dir) => std::path::absolute(&dir).unwrap_or_else(|_| PathBuf::from(dir)),
-            None => root.join("target"),
+            None => root.join("target").join("course-verify"),
         };
         CargoChecker {
             target_dir: Some(target_dir),
