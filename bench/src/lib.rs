@@ -5,6 +5,7 @@
 //! ```text
 //! cargo run --release -p bench --bin bench-04-me
 //! cargo run --release -p bench --bin bench-06-me
+//! cargo run --release -p bench --bin bench-login-flood     # logins under attack: see `flood`
 //! ```
 //!
 //! [`Load`] starts no server and logs nobody in: it takes the base URL, the path and the
@@ -32,8 +33,10 @@ use std::time::{Duration, Instant};
 use common::serve::Server;
 use tokio::net::TcpStream;
 
+pub mod flood;
+
 /// Room for one answer's head and body. `/api/me` answers are a few hundred bytes.
-const BUFFER_BYTES: usize = 16 * 1024;
+pub(crate) const BUFFER_BYTES: usize = 16 * 1024;
 
 /// How long after the end of the run an answer may still arrive before it counts as
 /// lost. Keeps the run bounded in time even if the server stops answering.
@@ -255,7 +258,7 @@ async fn ask<'b>(
 }
 
 /// `AsyncWriteExt::write_all`, without asking tokio for its `io-util` feature.
-async fn write_all(stream: &TcpStream, mut bytes: &[u8]) -> io::Result<()> {
+pub(crate) async fn write_all(stream: &TcpStream, mut bytes: &[u8]) -> io::Result<()> {
     while !bytes.is_empty() {
         stream.writable().await?;
         match stream.try_write(bytes) {
@@ -270,7 +273,7 @@ async fn write_all(stream: &TcpStream, mut bytes: &[u8]) -> io::Result<()> {
 
 /// Reads one response with a `content-length` into `buffer`. A connection has one
 /// request in flight at a time, so nothing can follow the body.
-async fn read_response<'b>(
+pub(crate) async fn read_response<'b>(
     stream: &TcpStream,
     buffer: &'b mut [u8],
 ) -> io::Result<(u16, &'b [u8])> {
@@ -330,7 +333,7 @@ pub struct Report {
 }
 
 impl Report {
-    fn new(
+    pub(crate) fn new(
         mut latencies: Vec<u32>,
         errors: u64,
         first_error: Option<String>,
@@ -450,7 +453,7 @@ where
 
 /// Registers the benchmark user and logs it in `sessions` times. Returns the `Cookie`
 /// header values and the user's JSON, as `/api/me` must send it back.
-async fn log_in(url: &str, sessions: usize) -> (Vec<String>, String) {
+pub async fn log_in(url: &str, sessions: usize) -> (Vec<String>, String) {
     let client = reqwest::Client::new();
     let credentials = serde_json::json!({ "username": "bench", "password": "benchmark password" });
     let post = |path: &str| {

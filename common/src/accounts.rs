@@ -132,17 +132,24 @@ impl From<PasswordError> for ApiError {
             PasswordError::TooLong => ApiError::bad_request(format!(
                 "Password must be at most {MAX_PASSWORD_BYTES} bytes"
             )),
+            // Not the client's fault and not a verdict on the password: the server is
+            // busy hashing for others. The client may try again in a moment.
+            PasswordError::Busy { retry_after } => ApiError::unavailable(
+                "The server is busy checking other passwords: try again in a few seconds",
+                retry_after,
+            ),
             PasswordError::Internal(message) => ApiError::internal(message),
         }
     }
 }
 
 impl Accounts {
-    /// Opens the database named in `config` and sets up hashing at its bcrypt cost, with
-    /// the dummy hash for unknown users made before the first request.
+    /// Opens the database named in `config` and sets up hashing at its bcrypt cost and
+    /// within its [limits](crate::limits), with the dummy hash for unknown users made
+    /// before the first request.
     pub async fn connect(config: &crate::Config, clock: Clock) -> Result<Self, sqlx::Error> {
         let pool = crate::db::connect(&config.database_url).await?;
-        let passwords = Passwords::new(config.bcrypt_cost);
+        let passwords = Passwords::with_limits(config.bcrypt_cost, &config.limits);
         passwords.prepare().await.map_err(|error| {
             sqlx::Error::Io(std::io::Error::other(format!(
                 "making the dummy hash: {error:?}"

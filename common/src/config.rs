@@ -24,18 +24,25 @@ pub const MAX_SESSION_SECONDS: u64 = 400 * 24 * 60 * 60;
 pub struct Config {
     pub host: String,
     pub port: u16,
-    /// An sqlx SQLite URL, e.g. `sqlite://data/lesson-03-login.db`.
+    /// `sqlite://data/lesson-03-login.db` (the default), or a PostgreSQL server's
+    /// `postgres://…` URL (lessons 06 and 07). Any other scheme is refused at start.
     pub database_url: String,
     /// Signs and encrypts cookies. `Key`'s `Debug` does not print the bytes.
     pub cookie_key: Key,
     /// True when no `SESSION_SECRET` was set and the key is random for this run.
     pub cookie_key_is_random: bool,
+    /// Retired secrets (`SESSION_PREVIOUS_SECRETS`, comma-separated, newest first): a
+    /// cookie sealed with one of them still opens, and is sealed again with `cookie_key`.
+    pub previous_cookie_keys: Vec<Key>,
     /// How long a session cookie lives (`SESSION_MAX_AGE`, seconds).
     pub session_max_age: Duration,
     /// `COOKIE_SECURE=true` adds the `Secure` attribute: only ever sent over HTTPS.
     pub cookie_secure: bool,
     /// bcrypt's work factor: each +1 doubles the time one hash takes.
     pub bcrypt_cost: u32,
+    // ── load limits: see `crate::limits` ──
+    /// Hashes at once and waiting, and how long a client may take to send a request.
+    pub limits: crate::limits::Limits,
 }
 
 impl fmt::Debug for Config {
@@ -46,9 +53,11 @@ impl fmt::Debug for Config {
             .field("port", &self.port)
             .field("database_url", &self.database_url)
             .field("cookie_key", &"<hidden>")
+            .field("previous_cookie_keys", &self.previous_cookie_keys.len())
             .field("session_max_age", &self.session_max_age)
             .field("cookie_secure", &self.cookie_secure)
             .field("bcrypt_cost", &self.bcrypt_cost)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -110,13 +119,14 @@ impl Config {
         Ok(Self {
             host: var("HOST").unwrap_or_else(|| "127.0.0.1".into()),
             port: parse(&var, "PORT", 3000, "a port number, 0 to 65535")?,
-            database_url: var("DATABASE_URL")
-                .unwrap_or_else(|| format!("sqlite://data/{lesson}.db")),
+            database_url: database_url(&var, lesson)?,
             cookie_key,
             cookie_key_is_random,
+            previous_cookie_keys: previous_cookie_keys(&var)?,
             session_max_age: parse_session_seconds(&var, "SESSION_MAX_AGE", 7 * 24 * 60 * 60)?,
             cookie_secure: parse(&var, "COOKIE_SECURE", false, "true or false")?,
             bcrypt_cost: parse_bcrypt_cost(&var)?,
+            limits: crate::limits::Limits::from_lookup(&var)?,
         })
     }
 
@@ -128,9 +138,11 @@ impl Config {
             database_url,
             cookie_key: key_from_secret(secret).expect("test secrets are long enough"),
             cookie_key_is_random: false,
+            previous_cookie_keys: Vec::new(),
             session_max_age: Duration::from_secs(7 * 24 * 60 * 60),
             cookie_secure: false,
             bcrypt_cost: 4, // bcrypt's minimum: tests hash many passwords
+            limits: crate::limits::Limits::for_tests(),
         }
     }
 
@@ -212,6 +224,144 @@ fn parse_session_seconds(
 pub fn seconds_from_env(name: &'static str, default: u64) -> Result<Duration, ConfigError> {
     let _ = dotenvy::dotenv();
     parse_session_seconds(&|n: &str| std::env::var(n).ok(), name, default)
+}
+
+// ── the database URL and retired secrets (lesson 07) ─────────────────────────────
+
+/// `DATABASE_URL`, or this lesson's SQLite file. A scheme other than SQLite's or
+/// PostgreSQL's is refused: sqlx would take the whole URL for a SQLite file name, create
+/// directories named after it, and put its password in a file name. The error shows the
+/// scheme only, never the rest, which may hold a password.
+fn database_url(
+    var: &impl Fn(&str) -> Option<String>,
+    lesson: &str,
+) -> Result<String, ConfigError> {
+    let Some(url) = var("DATABASE_URL") else {
+        return Ok(format!("sqlite://data/{lesson}.db"));
+    };
+    if crate::db::Backend::of_url(&url).is_some() {
+        return Ok(url);
+    }
+    let scheme = url
+        .split_once(':')
+        .map(|(scheme, _)| scheme)
+        .filter(|scheme| {
+            scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        });
+    Err(ConfigError::Invalid {
+        name: "DATABASE_URL",
+        value: match scheme {
+            Some(scheme) => format!("{scheme}:…"),
+            None => "…".to_owned(),
+        },
+        expected: crate::db::ACCEPTED_SCHEMES,
+    })
+}
+
+/// `SESSION_PREVIOUS_SECRETS`: retired secrets, comma-separated, newest first. Each must be
+/// a valid secret; the error names its position and length, never the secret.
+fn previous_cookie_keys(var: &impl Fn(&str) -> Option<String>) -> Result<Vec<Key>, ConfigError> {
+    let Some(list) = var("SESSION_PREVIOUS_SECRETS") else {
+        return Ok(Vec::new());
+    };
+    let secrets: Vec<&str> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|secret| !secret.is_empty())
+        .collect();
+    let count = secrets.len();
+    secrets
+        .iter()
+        .enumerate()
+        .map(|(index, secret)| {
+            key_from_secret(secret).map_err(|_| ConfigError::Invalid {
+                name: "SESSION_PREVIOUS_SECRETS",
+                value: format!("secret {} of {count}: {} bytes", index + 1, secret.len()),
+                expected: "secrets of at least 64 bytes each, separated by commas",
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod database_url_and_previous_secrets {
+    use super::*;
+
+    fn config_with(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        Config::from_lookup("lesson-test", |name| {
+            vars.iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| value.to_string())
+        })
+    }
+
+    #[test]
+    fn sqlite_and_postgres_urls_are_taken_as_they_are() {
+        for url in [
+            "sqlite://elsewhere/app.db",
+            "sqlite:app.db",
+            "postgres://app:secret@localhost:5432/app",
+            "postgresql://localhost/app",
+        ] {
+            let config = config_with(&[("DATABASE_URL", url)]).unwrap();
+            assert_eq!(config.database_url, url);
+        }
+    }
+
+    #[test]
+    fn another_scheme_is_refused_in_one_line_that_never_shows_the_password() {
+        for (url, shown) in [
+            ("mysql://app:hunter2-secret@localhost:3306/app", "mysql:…"),
+            ("Postgres://app:hunter2-secret@localhost/app", "Postgres:…"),
+            ("data/hunter2-secret.db", "…"),
+            ("app:hunter2-secret@localhost", "app:…"),
+        ] {
+            let line = config_with(&[("DATABASE_URL", url)])
+                .unwrap_err()
+                .to_string();
+            assert_eq!(
+                line,
+                format!(
+                    "DATABASE_URL=\"{shown}\" is not valid: expected a URL that starts with \
+                     sqlite: (a file, e.g. sqlite://data/app.db) or postgres: / postgresql: \
+                     (a server, e.g. postgres://user@localhost/app)"
+                )
+            );
+            assert!(!line.contains("hunter2"), "{line}");
+        }
+    }
+
+    #[test]
+    fn previous_secrets_are_read_in_order_and_checked_without_being_shown() {
+        let (old, older) = ("o".repeat(64), "p".repeat(70));
+        let config =
+            config_with(&[("SESSION_PREVIOUS_SECRETS", &format!(" {old} ,{older},"))]).unwrap();
+        let masters: Vec<&[u8]> = config
+            .previous_cookie_keys
+            .iter()
+            .map(Key::master)
+            .collect();
+        assert_eq!(
+            masters,
+            [
+                Key::from(old.as_bytes()).master(),
+                Key::from(older.as_bytes()).master()
+            ]
+        );
+        assert!(config_with(&[]).unwrap().previous_cookie_keys.is_empty());
+
+        let line = config_with(&[("SESSION_PREVIOUS_SECRETS", &format!("{old},hunter2"))])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            line,
+            "SESSION_PREVIOUS_SECRETS=\"secret 2 of 2: 7 bytes\" is not valid: expected \
+             secrets of at least 64 bytes each, separated by commas"
+        );
+        assert!(!line.contains("hunter2"));
+    }
 }
 
 #[cfg(test)]

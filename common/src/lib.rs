@@ -3,13 +3,14 @@
 //! | module | what it gives a lesson |
 //! |---|---|
 //! | [`config`] | settings from the environment and `.env`, checked once at start |
-//! | [`db`] | a SQLite pool set up for a web server, with migrations applied |
+//! | [`db`] | one pool for SQLite (the default) or PostgreSQL (feature `postgres`), with migrations applied |
 //! | [`users`] | the `User` model and its store |
-//! | [`passwords`] | bcrypt off the async runtime, without silent truncation |
+//! | [`passwords`] | bcrypt off the async runtime, one hash per core, without silent truncation |
 //! | [`accounts`] | register and check a login, with input validation and equal work for unknown users |
 //! | [`error`] | one JSON error shape, and a `Json` extractor that uses it |
+//! | [`limits`] | how many hashes at once, how long a client may take to send a request |
 //! | [`clock`] | the time, from the system or from a test |
-//! | [`serve`] | the router layers, serving on an address, the start banner, graceful shutdown |
+//! | [`serve`] | the router layers, serving on an address (with the client's address and timeouts), the start banner, graceful shutdown |
 //! | [`todo`] | telling a student's `todo!()` from a crash |
 //! | `story` | the harness that runs a lesson's story over HTTP, and the test app (feature `story`) |
 //!
@@ -21,6 +22,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod limits;
 pub mod passwords;
 pub mod serve;
 #[cfg(feature = "story")]

@@ -1,6 +1,6 @@
 //! Password hashing with bcrypt, done the careful way.
 //!
-//! Three things the bcrypt crate's plain `hash`/`verify` leave to us:
+//! Four things the bcrypt crate's plain `hash`/`verify` leave to us:
 //! - **Blocking.** One hash at cost 12 is a quarter of a second of pure CPU. On an async
 //!   worker thread that would stall every other request on that thread, so the work goes
 //!   to tokio's blocking pool with `spawn_blocking`.
@@ -12,8 +12,21 @@
 //! - **Unknown users.** Checking a password takes ~250 ms; finding no user takes ~0 ms. A
 //!   login that skips bcrypt for unknown names tells an attacker which names exist by
 //!   its speed alone. [`Passwords::verify`] does the same work either way.
+//! - **Load.** Every hash is a quarter of a second of one core. Started all at once, 64
+//!   logins would share the cores with every other request, and `/api/me` would wait
+//!   behind them. So at most [`Limits::hash_concurrency`] hashes run at once (one per core
+//!   by default); the rest wait their turn, first come first served, and once
+//!   [`Limits::hash_queue`] are waiting, the next one is refused at once
+//!   ([`PasswordError::Busy`], a `503` with `Retry-After`) instead of joining a queue it
+//!   would leave only after its user gave up.
 
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+use crate::limits::Limits;
 
 /// bcrypt reads at most this many bytes of a password.
 pub const MAX_PASSWORD_BYTES: usize = 72;
@@ -26,21 +39,53 @@ pub struct Passwords {
     /// against it so that they cost as much as known ones. [`Passwords::prepare`] makes it
     /// before the server listens; otherwise the first unknown name would pay for making it.
     dummy_hash: Arc<OnceLock<String>>,
+    /// The turns: who may hash now, who waits.
+    gate: Arc<Gate>,
 }
 
 #[derive(Debug)]
 pub enum PasswordError {
     /// More than 72 bytes: bcrypt would ignore the rest.
     TooLong,
+    /// Too many hashes are waiting already: try again after `retry_after`.
+    Busy { retry_after: Duration },
     /// The blocking task failed or bcrypt reported an error.
     Internal(String),
 }
 
+/// How busy the hashing is, for tests and for a curious operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HashStats {
+    /// bcrypt runs started since this `Passwords` was made (the dummy hash included).
+    pub started: u64,
+    /// Hashes waiting for their turn now.
+    pub waiting: usize,
+    /// Hashes refused because the queue was full.
+    pub refused: u64,
+}
+
 impl Passwords {
+    /// Hashing at `cost`, with the default [`Limits`] (one hash per core, 64 waiting).
     pub fn new(cost: u32) -> Self {
+        Self::with_limits(cost, &Limits::default())
+    }
+
+    /// Hashing at `cost`, at most `limits.hash_concurrency` at once and
+    /// `limits.hash_queue` waiting.
+    pub fn with_limits(cost: u32, limits: &Limits) -> Self {
         Self {
             cost,
             dummy_hash: Arc::new(OnceLock::new()),
+            gate: Arc::new(Gate::new(limits)),
+        }
+    }
+
+    /// How many hashes started, wait and were refused so far.
+    pub fn stats(&self) -> HashStats {
+        HashStats {
+            started: self.gate.started.load(Ordering::Relaxed),
+            waiting: self.gate.waiting.load(Ordering::Relaxed),
+            refused: self.gate.refused.load(Ordering::Relaxed),
         }
     }
 
@@ -65,7 +110,7 @@ impl Passwords {
         refuse_truncation(password)?;
         let password = password.to_owned();
         let cost = self.cost;
-        run_blocking(move || bcrypt::hash(password, cost)).await
+        self.gate.run(move || bcrypt::hash(password, cost)).await
     }
 
     /// Checks `password` against `hash`, or, when there is no user (`None`), against a
@@ -79,7 +124,10 @@ impl Passwords {
             None => self.dummy_hash().await?,
         };
         let password = password.to_owned();
-        let matches = run_blocking(move || bcrypt::verify(password, &hash)).await?;
+        let matches = self
+            .gate
+            .run(move || bcrypt::verify(password, &hash))
+            .await?;
         Ok(matches && user_exists)
     }
 
@@ -103,12 +151,92 @@ fn refuse_truncation(password: &str) -> Result<(), PasswordError> {
     }
 }
 
-async fn run_blocking<T: Send + 'static>(
-    work: impl FnOnce() -> bcrypt::BcryptResult<T> + Send + 'static,
-) -> Result<T, PasswordError> {
-    match tokio::task::spawn_blocking(work).await {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(error)) => Err(PasswordError::Internal(error.to_string())),
-        Err(join_error) => Err(PasswordError::Internal(join_error.to_string())),
+/// Takes turns at hashing: a semaphore with one permit per hash that may run at once,
+/// and a count of those waiting for one.
+#[derive(Debug)]
+struct Gate {
+    turns: Semaphore,
+    concurrency: usize,
+    max_waiting: usize,
+    waiting: AtomicUsize,
+    started: AtomicU64,
+    refused: AtomicU64,
+    /// How long the last hash took, in microseconds: what `Retry-After` is estimated from.
+    last_hash_micros: AtomicU64,
+}
+
+impl Gate {
+    fn new(limits: &Limits) -> Self {
+        Self {
+            turns: Semaphore::new(limits.hash_concurrency),
+            concurrency: limits.hash_concurrency.max(1),
+            max_waiting: limits.hash_queue,
+            waiting: AtomicUsize::new(0),
+            started: AtomicU64::new(0),
+            refused: AtomicU64::new(0),
+            // Until a hash is measured: a quarter of a second, bcrypt's cost 12.
+            last_hash_micros: AtomicU64::new(250_000),
+        }
+    }
+
+    /// Waits for a turn (or is refused at once), then runs `work` on tokio's blocking
+    /// pool, off the async threads that answer every other request.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> bcrypt::BcryptResult<T> + Send + 'static,
+    ) -> Result<T, PasswordError> {
+        // Held until the hash is done; also if the client hangs up meanwhile, since the
+        // blocking task runs to its end anyway.
+        let _turn = self.turn().await?;
+        self.started.fetch_add(1, Ordering::Relaxed);
+        let began = Instant::now();
+        let outcome = tokio::task::spawn_blocking(work).await;
+        let micros = u64::try_from(began.elapsed().as_micros()).unwrap_or(u64::MAX);
+        self.last_hash_micros.store(micros, Ordering::Relaxed);
+        match outcome {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(PasswordError::Internal(error.to_string())),
+            Err(join_error) => Err(PasswordError::Internal(join_error.to_string())),
+        }
+    }
+
+    /// A free turn at once, or a place in the queue if there is one. The semaphore is
+    /// fair: turns go to the waiters in the order they came, and a newcomer never jumps
+    /// the queue (a permit is free only when nobody waits).
+    async fn turn(&self) -> Result<SemaphorePermit<'_>, PasswordError> {
+        if let Ok(turn) = self.turns.try_acquire() {
+            return Ok(turn);
+        }
+        let ahead = self.waiting.fetch_add(1, Ordering::SeqCst);
+        // Leaves the count however this ends: a turn, a refusal, or a client that hung
+        // up while waiting (its future is dropped here).
+        let _in_line = InLine(&self.waiting);
+        if ahead >= self.max_waiting {
+            self.refused.fetch_add(1, Ordering::Relaxed);
+            return Err(PasswordError::Busy {
+                retry_after: self.time_to_drain(),
+            });
+        }
+        Ok(self
+            .turns
+            .acquire()
+            .await
+            .expect("the semaphore is never closed"))
+    }
+
+    /// About how long a full queue takes to drain: what the refused client should wait.
+    fn time_to_drain(&self) -> Duration {
+        let hash = Duration::from_micros(self.last_hash_micros.load(Ordering::Relaxed));
+        let rounds = u32::try_from(self.max_waiting / self.concurrency + 1).unwrap_or(u32::MAX);
+        hash.saturating_mul(rounds).max(Duration::from_secs(1))
+    }
+}
+
+/// One place in the hashing queue, given back when dropped.
+struct InLine<'a>(&'a AtomicUsize);
+
+impl Drop for InLine<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }

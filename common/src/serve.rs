@@ -1,21 +1,37 @@
 //! Running a lesson: the layers every router gets, the one way a router is served
 //! ([`Server`], for `cargo run`, the stories and the benchmarks alike), the start banner,
 //! graceful shutdown.
+//!
+//! [`Server`] drives hyper itself rather than calling `axum::serve`, for two things
+//! `axum::serve` does not offer: a bound on how long a client may take to send a
+//! request's head ([`Limits::header_timeout`]), and the client's address on every
+//! request, where axum's `ConnectInfo<SocketAddr>` extractor finds it (lesson 08 counts
+//! failed logins per address).
 
+use std::io;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{ConnectInfo, DefaultBodyLimit};
 use axum::http::{HeaderMap, Request, Response, header};
 use axum::response::IntoResponse;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{oneshot, watch};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::RequestBodyDeadlineLayer;
 use tower_http::trace::TraceLayer;
+use tower_service::Service;
 use tracing::Span;
 
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::error::{ApiError, BODY_LIMIT_BYTES};
+use crate::limits::Limits;
 use crate::todo;
 
 /// Adds what every lesson's router needs around its routes:
@@ -120,11 +136,12 @@ where
         );
     }
     let address = config.address();
+    let limits = config.limits;
     let routes = match build(config).await {
         Ok(routes) => routes,
         Err(error) => exit_with(&error),
     };
-    let server = match Server::start(&address, routes).await {
+    let server = match Server::start_with(&address, routes, &limits).await {
         Ok(server) => server,
         Err(error) => exit_with(&format!(
             "cannot listen on {address}: {error} (is another lesson still running? set PORT to pick another port)"
@@ -143,23 +160,27 @@ where
 pub struct Server {
     /// `http://127.0.0.1:43121`: the address actually bound (port 0 picks a free one).
     pub url: String,
-    shutdown: tokio::sync::oneshot::Sender<()>,
-    task: JoinHandle<std::io::Result<()>>,
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<io::Result<()>>,
 }
 
 impl Server {
-    /// Binds `address` (e.g. `127.0.0.1:0`) and serves `routes` in a background task.
-    pub async fn start(address: &str, routes: Router) -> std::io::Result<Server> {
-        let listener = tokio::net::TcpListener::bind(address).await?;
+    /// Binds `address` (e.g. `127.0.0.1:0`) and serves `routes` in a background task,
+    /// with the default [`Limits`] (10 s to send a head, 10 s for a body).
+    pub async fn start(address: &str, routes: Router) -> io::Result<Server> {
+        Self::start_with(address, routes, &Limits::default()).await
+    }
+
+    /// Like [`Server::start`], with `limits`' timeouts.
+    pub async fn start_with(address: &str, routes: Router, limits: &Limits) -> io::Result<Server> {
+        let listener = TcpListener::bind(address).await?;
         let url = format!("http://{}", listener.local_addr()?);
-        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, with_layers(routes))
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await
-        });
+        // The body's clock starts when its head is in: a client that promises 200 bytes
+        // and sends 30 gets a 408 (from `crate::Json`) when it runs out, not a connection
+        // held open for as long as it likes.
+        let app = with_layers(routes).layer(RequestBodyDeadlineLayer::new(limits.body_timeout));
+        let (shutdown, stop) = oneshot::channel::<()>();
+        let task = tokio::spawn(accept(listener, app, limits.header_timeout, stop));
         Ok(Server {
             url,
             shutdown,
@@ -168,11 +189,11 @@ impl Server {
     }
 
     /// Stops accepting and waits for the requests in flight to finish, however long.
-    pub async fn stop_gracefully(self) -> std::io::Result<()> {
+    pub async fn stop_gracefully(self) -> io::Result<()> {
         let _ = self.shutdown.send(());
         self.task
             .await
-            .unwrap_or_else(|join| Err(std::io::Error::other(join)))
+            .unwrap_or_else(|join| Err(io::Error::other(join)))
     }
 
     /// Stops accepting, lets requests in flight finish, and waits until it has; a
@@ -186,6 +207,99 @@ impl Server {
             self.task.abort();
         }
     }
+}
+
+/// Accepts connections until `stop`, then lets each one finish the request it is
+/// answering, and returns when all have closed.
+async fn accept(
+    listener: TcpListener,
+    app: Router,
+    header_timeout: Duration,
+    stop: oneshot::Receiver<()>,
+) -> io::Result<()> {
+    // Every connection holds a receiver: `changed()` tells it to stop, and when the last
+    // one is dropped, `closed()` says that every connection has ended.
+    let (stopping, connections) = watch::channel(());
+    tokio::pin!(stop);
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = &mut stop => break,
+        };
+        match accepted {
+            Ok((stream, peer)) => {
+                let stopping = connections.clone();
+                tokio::spawn(connection(
+                    stream,
+                    peer,
+                    app.clone(),
+                    header_timeout,
+                    stopping,
+                ));
+            }
+            // The client gave up before we accepted: nothing to do.
+            Err(error) if is_connection_error(&error) => {}
+            // Out of file descriptors, most likely: wait for some to close instead of
+            // spinning on the same error.
+            Err(error) => {
+                tracing::error!(%error, "accepting a connection");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+    drop(listener);
+    drop(connections);
+    let _ = stopping.send(());
+    stopping.closed().await;
+    Ok(())
+}
+
+/// One connection, HTTP/1.1: requests one after another until the client closes it, it
+/// is idle or too slow for `header_timeout`, or the server stops.
+async fn connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    app: Router,
+    header_timeout: Duration,
+    mut stopping: watch::Receiver<()>,
+) {
+    let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+        // Who is asking: axum's `ConnectInfo<SocketAddr>` extractor reads it here.
+        request.extensions_mut().insert(ConnectInfo(peer));
+        app.clone().call(request)
+    });
+    let mut http = http1::Builder::new();
+    // The head (request line and headers) must be in within `header_timeout`, counted
+    // from when the server starts waiting for it, so the same bound closes a keep-alive
+    // connection left idle. hyper then closes the connection without an answer: a client
+    // that sends half a head would not read one anyway.
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    let connection = http.serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(connection);
+    tokio::select! {
+        served = connection.as_mut() => log_connection_end(served),
+        _ = stopping.changed() => {
+            // Finish the request in flight, then close.
+            connection.as_mut().graceful_shutdown();
+            log_connection_end(connection.await);
+        }
+    }
+}
+
+fn log_connection_end(served: hyper::Result<()>) {
+    if let Err(error) = served {
+        tracing::debug!(%error, "connection ended");
+    }
+}
+
+fn is_connection_error(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
 }
 
 fn print_banner(banner: &Banner, url: &str) {

@@ -1,8 +1,12 @@
 //! Users and where they are kept.
 
 use serde::Serialize;
-use sqlx::{Row, SqlitePool, sqlite::SqliteRow};
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+
+use crate::db::rfc3339_time;
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 /// What the server tells the world about an account. There is deliberately no
 /// password hash in here: a type that cannot hold it cannot leak it in a response.
@@ -30,18 +34,19 @@ pub enum CreateUserError {
     Database(String),
 }
 
-/// The `users` table, through sqlx. Cheap to clone: the pool is shared.
+/// The `users` table, through sqlx, on SQLite or PostgreSQL (see [`crate::db`]): the
+/// queries are the same on both. Cheap to clone: the pool is shared.
 #[derive(Clone, Debug)]
 pub struct UserStore {
-    pool: SqlitePool,
+    pool: AnyPool,
 }
 
 impl UserStore {
-    pub fn new(pool: SqlitePool) -> Self {
+    pub fn new(pool: AnyPool) -> Self {
         Self { pool }
     }
 
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
 
@@ -53,8 +58,12 @@ impl UserStore {
         password_hash: &str,
         created_at: OffsetDateTime,
     ) -> Result<User, CreateUserError> {
+        // RFC 3339 text: `Any` carries no date type (see `crate::db`).
+        let created_at = created_at
+            .format(&Rfc3339)
+            .map_err(|error| CreateUserError::Database(error.to_string()))?;
         let row = sqlx::query(
-            "INSERT INTO users (username, password_hash, created_at) VALUES (?, ?, ?)
+            "INSERT INTO users (username, password_hash, created_at) VALUES ($1, $2, $3)
              RETURNING id, username, created_at",
         )
         .bind(username)
@@ -73,7 +82,7 @@ impl UserStore {
         &self,
         username: &str,
     ) -> Result<Option<StoredUser>, sqlx::Error> {
-        sqlx::query("SELECT id, username, created_at, password_hash FROM users WHERE username = ?")
+        sqlx::query("SELECT id, username, created_at, password_hash FROM users WHERE username = $1")
             .bind(username)
             .fetch_optional(&self.pool)
             .await?
@@ -87,7 +96,7 @@ impl UserStore {
     }
 
     pub async fn find_by_id(&self, id: i64) -> Result<Option<User>, sqlx::Error> {
-        sqlx::query("SELECT id, username, created_at FROM users WHERE id = ?")
+        sqlx::query("SELECT id, username, created_at FROM users WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
@@ -98,7 +107,7 @@ impl UserStore {
     /// Removes a user. No endpoint does this; tests use it to check that a session of a
     /// deleted user is treated as no session.
     pub async fn delete(&self, id: i64) -> Result<bool, sqlx::Error> {
-        let result = sqlx::query("DELETE FROM users WHERE id = ?")
+        let result = sqlx::query("DELETE FROM users WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -106,10 +115,10 @@ impl UserStore {
     }
 }
 
-fn user_from_row(row: &SqliteRow) -> Result<User, sqlx::Error> {
+fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
     Ok(User {
         id: row.try_get("id")?,
         username: row.try_get("username")?,
-        created_at: row.try_get("created_at")?,
+        created_at: rfc3339_time(&row.try_get::<String, _>("created_at")?)?,
     })
 }

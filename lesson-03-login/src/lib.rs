@@ -2,7 +2,8 @@
 //!
 //! Read [`session`] first (where "who is logged in" lives), then [`login`] (the login
 //! flow, which starts a session) and [`handlers`] (register, which does the same for a new
-//! account). Lessons 04 and 05 build on this crate: they take [`routes`] and add their own.
+//! account, and `GET /api/session`, where a later request is recognised by its cookie).
+//! Lessons 04 and 05 build on this crate: they take [`routes`] and add their own.
 
 pub mod handlers;
 // `--features exercise` compiles your warm-up, exercises/1_login.rs, in place of this
@@ -13,7 +14,7 @@ pub mod session;
 
 use axum::Router;
 use axum::extract::FromRef;
-use axum::routing::post;
+use axum::routing::{get, post};
 use common::{Accounts, Clock, Config};
 
 pub use session::{Session, SessionSettings};
@@ -56,8 +57,13 @@ pub fn routes() -> Router<AppState> {
         .route("/api/login", post(login::login))
 }
 
-/// The lesson's server, ready for `common::serve::run` or a story.
+/// The lesson's server, ready for `common::serve::run` or a story: [`routes`] plus
+/// `GET /api/session`, this lesson's window on the cookie. It is not in [`routes`]
+/// because lesson 04 answers the same question properly, with `/api/me`.
 pub async fn app(config: &Config, clock: Clock) -> Result<Router, sqlx::Error> {
     let state = AppState::connect(config, clock).await?;
-    Ok(routes().with_state(state))
+    Ok(routes()
+        .route("/api/session", get(handlers::current_session))
+        .layer(state.sessions.retired_keys()) // SESSION_PREVIOUS_SECRETS: src/session.rs
+        .with_state(state))
 }

@@ -11,6 +11,8 @@ async fn main() {
             try_these: &[
                 r#"curl -i -c cookies.txt -H 'Content-Type: application/json' -d '{"username":"alice","password":"correct horse"}' {url}/api/register"#,
                 r#"curl -i -c cookies.txt -H 'Content-Type: application/json' -d '{"username":"alice","password":"correct horse"}' {url}/api/login"#,
+                "curl -i -b cookies.txt {url}/api/session",
+                "# -b sends the saved cookie back, as a browser does by itself: the server opens it and finds your user id. Without -b: null",
                 r#"curl -i -H 'Content-Type: application/json' -d '{"username":"alice","password":"wrong horse"}' {url}/api/login"#,
                 r#"curl -i -H 'Content-Type: application/json' -d '{"username":"nobody","password":"wrong horse"}' {url}/api/login"#,
             ],

@@ -11,12 +11,21 @@
 //!
 //! The server stores nothing per session. That is the strength of this model (no table to
 //! look up, any server with the secret can read it) and its limit (lesson 05).
+//!
+//! The last part of this file changes the secret without logging everyone out: retired
+//! secrets (`SESSION_PREVIOUS_SECRETS`) still open the cookies they sealed, and such a
+//! cookie comes back sealed with the current one. Lesson 07 shows it on two servers.
 
 use std::convert::Infallible;
+use std::pin::Pin;
 use std::time::Duration;
 
-use axum::extract::{FromRef, FromRequestParts};
+use axum::extract::{FromRef, FromRequestParts, Request, State};
+use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::middleware::{FromFnLayer, Next, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, Key, PrivateCookieJar, SameSite};
 use common::{Clock, Config};
 use serde::{Deserialize, Serialize};
@@ -40,6 +49,9 @@ pub struct SessionData {
 pub struct SessionSettings {
     /// From `SESSION_SECRET`: whoever has it can mint a session for any user.
     pub key: Key,
+    /// From `SESSION_PREVIOUS_SECRETS`: retired keys, which still open the cookies they
+    /// sealed (see the end of this file). Empty unless a secret is being rotated.
+    pub previous_keys: Vec<Key>,
     pub max_age: Duration,
     /// `COOKIE_SECURE=true`: the browser sends the cookie over HTTPS only.
     pub secure: bool,
@@ -50,6 +62,7 @@ impl SessionSettings {
     pub fn new(config: &Config, clock: Clock) -> Self {
         Self {
             key: config.cookie_key.clone(),
+            previous_keys: config.previous_cookie_keys.clone(),
             max_age: config.session_max_age,
             secure: config.cookie_secure,
             clock,
@@ -104,18 +117,7 @@ impl Session {
             user_id,
             expires_at: self.settings.clock.unix_now().saturating_add(max_age),
         };
-        let payload = serde_json::to_string(&data).expect("two numbers serialize");
-        let cookie = Cookie::build((COOKIE_NAME, payload))
-            // JavaScript cannot read it, so an injected script cannot steal it.
-            .http_only(true)
-            // Sent on links into the site, not on other sites' form posts and fetches.
-            .same_site(SameSite::Lax)
-            .secure(self.settings.secure)
-            // Every path of the site, not only the one that set it.
-            .path("/")
-            // The browser drops it after this long. The sealed `expires_at` is what the
-            // server trusts; Max-Age just keeps the browser's jar tidy.
-            .max_age(time::Duration::seconds(max_age));
+        let cookie = self.settings.cookie(&data);
         self.jar.add(cookie)
     }
 
@@ -124,5 +126,144 @@ impl Session {
     /// its `expires_at`: the server has nothing to cross out.
     pub fn clear(self) -> PrivateCookieJar {
         self.jar.remove(Cookie::build(COOKIE_NAME).path("/"))
+    }
+}
+
+impl SessionSettings {
+    /// The `session` cookie carrying `data`, not sealed yet (the jar seals it).
+    fn cookie(&self, data: &SessionData) -> Cookie<'static> {
+        let payload = serde_json::to_string(data).expect("two numbers serialize");
+        let max_age = data.expires_at.saturating_sub(self.clock.unix_now());
+        Cookie::build((COOKIE_NAME, payload))
+            // JavaScript cannot read it, so an injected script cannot steal it.
+            .http_only(true)
+            // Sent on links into the site, not on other sites' form posts and fetches.
+            .same_site(SameSite::Lax)
+            .secure(self.secure)
+            // Every path of the site, not only the one that set it.
+            .path("/")
+            // The browser drops it after this long. The sealed `expires_at` is what the
+            // server trusts; Max-Age just keeps the browser's jar tidy.
+            .max_age(time::Duration::seconds(max_age))
+            .build()
+    }
+}
+
+// ── changing the secret without logging everyone out ─────────────────────────────
+//
+// A secret has to change now and then: someone who knew it left, it was in a log, it is
+// simply old. Replacing `SESSION_SECRET` alone ends every session at once, since no cookie
+// sealed with the old key opens any more. So the old secret moves to
+// `SESSION_PREVIOUS_SECRETS` for a while: it still *opens* cookies, but seals none. Each
+// cookie that opens only with a retired key is sealed again with the current one in the
+// response, so every browser that comes back in the meantime moves to the new key by
+// itself. Once the retired secret is removed, the only sessions that end are those of
+// browsers that never came back, and they may well have expired already. (Express's
+// cookie-session does the same with its `keys` list.)
+
+/// The middleware [`SessionSettings::retired_keys`] makes, as a type a router can take.
+pub type RetiredKeys = FromFnLayer<
+    fn(State<SessionSettings>, Request, Next) -> Pin<Box<dyn Future<Output = Response> + Send>>,
+    SessionSettings,
+    (State<SessionSettings>, Request),
+>;
+
+impl SessionSettings {
+    /// A layer for the app's router: a session cookie sealed with a retired key still
+    /// logs its user in, and the response seals it again with the current key. With no
+    /// retired keys it changes nothing.
+    pub fn retired_keys(&self) -> RetiredKeys {
+        from_fn_with_state(self.clone(), |settings, request, next| {
+            Box::pin(reseal_retired(settings, request, next))
+        })
+    }
+
+    /// The request's session cookie sealed again with the current key, if it opens only
+    /// with a retired one (and has not expired). `None` in every other case: no cookie, a
+    /// current one, or one no key of ours opens.
+    fn resealed(&self, headers: &HeaderMap) -> Option<Cookie<'static>> {
+        if self.previous_keys.is_empty()
+            || PrivateCookieJar::from_headers(headers, self.key.clone())
+                .get(COOKIE_NAME)
+                .is_some()
+        {
+            return None;
+        }
+        // Newest retired key first: it is the one most cookies were sealed with.
+        let opened = self.previous_keys.iter().find_map(|key| {
+            PrivateCookieJar::from_headers(headers, key.clone()).get(COOKIE_NAME)
+        })?;
+        let data: SessionData = serde_json::from_str(opened.value()).ok()?;
+        if data.expires_at <= self.clock.unix_now() {
+            return None;
+        }
+        // The same session, the same end: only the seal is new.
+        let response = PrivateCookieJar::new(self.key.clone())
+            .add(self.cookie(&data))
+            .into_response();
+        let set_cookie = response.headers().get(SET_COOKIE)?.to_str().ok()?;
+        Cookie::parse(set_cookie.to_owned()).ok()
+    }
+}
+
+/// The middleware of [`SessionSettings::retired_keys`]. The handler sees the
+/// cookie as if the browser had sent it sealed with the current key, so nothing else in
+/// the lesson knows about retired keys. The response carries the new cookie, unless the
+/// handler set or removed the session cookie itself (a login, a logout).
+async fn reseal_retired(
+    State(settings): State<SessionSettings>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let Some(resealed) = settings.resealed(request.headers()) else {
+        return next.run(request).await;
+    };
+    replace_cookie(request.headers_mut(), &resealed);
+    let mut response = next.run(request).await;
+    let handler_set_it = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|value| value.starts_with(&format!("{COOKIE_NAME}=")));
+    if !handler_set_it && let Ok(value) = HeaderValue::try_from(resealed.to_string()) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+    response
+}
+
+/// Rewrites the request's `Cookie` headers with `cookie`'s value in place of the one the
+/// browser sent, leaving its other cookies as they were.
+fn replace_cookie(headers: &mut HeaderMap, cookie: &Cookie<'_>) {
+    let pairs: Vec<String> = headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .map(str::trim)
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if name.trim() == COOKIE_NAME => cookie.stripped().to_string(),
+            _ => pair.to_owned(),
+        })
+        .collect();
+    if let Ok(value) = HeaderValue::try_from(pairs.join("; ")) {
+        headers.remove(COOKIE);
+        headers.insert(COOKIE, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replacing_the_session_cookie_keeps_the_others() {
+        let mut headers = HeaderMap::new();
+        headers.append(COOKIE, HeaderValue::from_static("theme=dark; session=old"));
+        headers.append(COOKIE, HeaderValue::from_static("lang=fr"));
+        replace_cookie(&mut headers, &Cookie::new(COOKIE_NAME, "new"));
+        let sent: Vec<&HeaderValue> = headers.get_all(COOKIE).iter().collect();
+        assert_eq!(sent, ["theme=dark; session=new; lang=fr"]);
     }
 }

@@ -1,40 +1,30 @@
-//! The `Session` extractor on its own: what a handler sees for each kind of cookie.
-//!
-//! Lesson 03 has no endpoint that reads a session yet (`/api/me` is lesson 04), so these
-//! tests add a tiny `/probe` route that answers with `session.user_id()`. The last test
-//! logs in too, so it also checks warm-up 03-1 (exercises/1_login.rs).
+//! The `Session` extractor, seen through `GET /api/session`: what the server reads in
+//! each kind of cookie. The last test logs in too, so it also checks warm-up 03-1
+//! (exercises/1_login.rs).
 
 use std::time::Duration;
 
 use axum::response::IntoResponse;
-use axum::routing::get;
 use axum_extra::extract::cookie::{Cookie, Key, PrivateCookieJar};
 use common::Config;
 use common::hint_assert;
 use common::story::{Client, PASSWORD, Story, spawn_app};
+use lesson_03_login::app;
 use lesson_03_login::session::COOKIE_NAME;
-use lesson_03_login::{AppState, Session, routes};
 use serde_json::{Value, json};
 
-async fn probe(session: Session) -> common::Json<Value> {
-    common::Json(json!({ "user_id": session.user_id() }))
-}
-
-/// Lesson 03's routes plus `/probe`, with the story's config changed by `adjust`.
+/// The lesson's server, with the story's config changed by `adjust`.
 async fn server_with(adjust: impl FnOnce(Config) -> Config + Send + 'static) -> Story {
-    spawn_app(|config, clock| async move {
-        let state = AppState::connect(&adjust(config), clock).await?;
-        Ok::<_, sqlx::Error>(routes().route("/probe", get(probe)).with_state(state))
-    })
-    .await
+    spawn_app(|config, clock| async move { app(&adjust(config), clock).await }).await
 }
 
 async fn server() -> Story {
     server_with(|config| config).await
 }
 
-async fn probe_user_id(client: &mut Client) -> Value {
-    let reply = client.get("probe", "/probe").await;
+/// The user id the server finds in `client`'s cookie (`null` for nobody).
+async fn session_user_id(client: &mut Client) -> Value {
+    let reply = client.get("whose session?", "/api/session").await;
     assert_eq!(reply.status, 200, "never a 500: {}", reply.body);
     reply.json()["user_id"].clone()
 }
@@ -57,12 +47,12 @@ async fn the_cookie_from_register_names_the_new_user() {
     let story = server().await;
     let mut alice = story.client("Alice");
     assert_eq!(
-        probe_user_id(&mut alice).await,
+        session_user_id(&mut alice).await,
         Value::Null,
         "no cookie yet"
     );
     let user = alice.register_ok("alice").await;
-    assert_eq!(probe_user_id(&mut alice).await, user["id"]);
+    assert_eq!(session_user_id(&mut alice).await, user["id"]);
 }
 
 #[tokio::test]
@@ -99,7 +89,7 @@ async fn a_changed_cut_or_forged_cookie_means_nobody_is_logged_in() {
     let mut mallory = story.client("Mallory");
     for (what, value) in bad_values {
         mallory.set_cookie(COOKIE_NAME, &value);
-        assert_eq!(probe_user_id(&mut mallory).await, Value::Null, "{what}");
+        assert_eq!(session_user_id(&mut mallory).await, Value::Null, "{what}");
     }
 }
 
@@ -110,7 +100,11 @@ async fn a_cookie_of_the_right_key_but_garbage_inside_is_refused_too() {
     let mut mallory = story.client("Mallory");
     for payload in ["not json", r#"{"user_id":"1"}"#, r#"{"user_id":1}"#, "null"] {
         mallory.set_cookie(COOKIE_NAME, &seal_with(key.clone(), payload));
-        assert_eq!(probe_user_id(&mut mallory).await, Value::Null, "{payload}");
+        assert_eq!(
+            session_user_id(&mut mallory).await,
+            Value::Null,
+            "{payload}"
+        );
     }
     // The same key and a well-formed payload do work: the refusals above are about
     // the contents, not the sealing.
@@ -118,7 +112,7 @@ async fn a_cookie_of_the_right_key_but_garbage_inside_is_refused_too() {
         COOKIE_NAME,
         &seal_with(key, r#"{"user_id":1,"expires_at":99999999999}"#),
     );
-    assert_eq!(probe_user_id(&mut mallory).await, json!(1));
+    assert_eq!(session_user_id(&mut mallory).await, json!(1));
 }
 
 fn story_key() -> Key {
@@ -134,13 +128,13 @@ async fn a_session_ends_at_its_sealed_expiry_even_if_the_cookie_is_kept() {
 
     story.clock().advance(week - Duration::from_secs(1));
     assert_eq!(
-        probe_user_id(&mut alice).await,
+        session_user_id(&mut alice).await,
         user["id"],
         "one second left"
     );
     // The harness's jar keeps cookies past Max-Age, like a client that ignores it.
     story.clock().advance(Duration::from_secs(1));
-    assert_eq!(probe_user_id(&mut alice).await, Value::Null, "expired");
+    assert_eq!(session_user_id(&mut alice).await, Value::Null, "expired");
 }
 
 #[tokio::test]
@@ -197,7 +191,7 @@ async fn many_users_logging_in_at_once_each_get_their_own_session() {
                     reply.body
                 );
                 for _ in 0..5 {
-                    assert_eq!(probe_user_id(&mut client).await, user["id"], "user{n}");
+                    assert_eq!(session_user_id(&mut client).await, user["id"], "user{n}");
                 }
             }
             user["id"].clone()

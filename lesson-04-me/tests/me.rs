@@ -164,14 +164,21 @@ async fn two_users_asking_at_the_same_time_never_see_each_other() {
 #[tokio::test]
 async fn the_page_is_html_that_asks_api_me_and_has_no_logout_yet() {
     let story = server().await;
-    let reply = story.client("browser").get("page", "/").await;
-    assert_eq!(reply.status, 200);
-    assert_eq!(
-        reply.header("content-type"),
-        Some("text/html; charset=utf-8")
-    );
-    assert!(reply.body.contains(r#"call("GET", "/api/me")"#));
-    assert!(reply.body.contains(r#"<body data-logout="off">"#));
+    let mut browser = story.client("browser");
+    // The first page, and the welcome page a login leads to: the same file, each asking
+    // `/api/me` when it loads.
+    for path in ["/", "/welcome"] {
+        let reply = browser.get("page", path).await;
+        assert_eq!(reply.status, 200, "{path}");
+        assert_eq!(
+            reply.header("content-type"),
+            Some("text/html; charset=utf-8")
+        );
+        assert!(reply.body.contains(r#"call("GET", "/api/me")"#));
+        assert!(reply.body.contains(r#"location.assign("/welcome")"#));
+        assert!(reply.body.contains("<h2>What the page asked</h2>"));
+        assert!(reply.body.contains(r#"<body data-logout="off">"#));
+    }
 }
 
 #[tokio::test]

@@ -35,7 +35,7 @@ use lesson_03_login::SessionSettings;
 use lesson_03_login::session::COOKIE_NAME;
 use lesson_05_logout::{AppState, Session};
 use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// The server: creates the generations table, then serves the three routes.
 pub async fn app(state: AppState) -> Result<Router, sqlx::Error> {
@@ -61,7 +61,7 @@ struct Sealed {
 /// row is at generation 0.
 #[derive(Clone)]
 pub struct Generations {
-    pool: SqlitePool,
+    pool: AnyPool,
 }
 
 // Lets a handler take `State<Generations>`: the table is in the accounts' database.

@@ -29,5 +29,9 @@ pub async fn page() -> Html<String> {
 /// The lesson's server, ready for `common::serve::run` or a story.
 pub async fn app(config: &Config, clock: Clock) -> Result<Router, sqlx::Error> {
     let state = AppState::connect(config, clock).await?;
-    Ok(routes().route("/", get(page)).with_state(state))
+    Ok(routes()
+        .route("/", get(page))
+        .route("/welcome", get(page))
+        .layer(state.sessions.retired_keys()) // SESSION_PREVIOUS_SECRETS: lesson 03
+        .with_state(state))
 }

@@ -5,20 +5,22 @@
 //! `revoke` when someone ends a session from the list. Everything else in the lesson
 //! stays as it is. Check your work with `cargo course check 06-1-access`.
 //!
-//! What you have to work with, besides the two helpers at the bottom of this file:
+//! What you have to work with, besides the helper at the bottom of this file:
 //! - the `sessions` table (migrations/20260106000001_sessions.sql). Every time in it is
-//!   in whole seconds since 1970, and the row's key is not the token itself;
+//!   in whole seconds since 1970, and the row's key is not the token itself. The same
+//!   SQL runs on SQLite and PostgreSQL (`DATABASE_URL=postgres://…`): write the values
+//!   as `$1`, `$2`, …, which both understand;
 //! - the store's pool, clock and timeouts (the fields of `SessionStore`, src/store.rs);
 //! - what the imports below bring in (src/store.rs and src/token.rs say what each does).
 
 // While the `todo!()`s stand, the compiler would warn that the parameters, the imports
-// and the helpers below are unused. This keeps it quiet meanwhile; delete it when done.
+// and the helper below are unused. This keeps it quiet meanwhile; delete it when done.
 #![allow(unused_variables, unused_imports, dead_code)]
 
 use common::User;
+use common::db::{rfc3339_time, unix_time};
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
-use time::OffsetDateTime;
+use sqlx::any::AnyRow;
 
 use crate::store::{LoggedIn, SessionStore, seconds, session_from_row};
 use crate::token::token_hash;
@@ -72,17 +74,12 @@ impl SessionStore {
 /// A session and its user from one row of `sessions JOIN users`. It reads the session's
 /// public_id, user_id, created_at, last_seen_at, expires_at, user_agent, and the user's
 /// username and `users.created_at AS user_created_at`.
-fn logged_in_from_row(row: &SqliteRow) -> Result<LoggedIn, sqlx::Error> {
+fn logged_in_from_row(row: &AnyRow) -> Result<LoggedIn, sqlx::Error> {
     let session = session_from_row(row)?;
     let user = User {
         id: session.user_id,
         username: row.try_get("username")?,
-        created_at: row.try_get("user_created_at")?,
+        created_at: rfc3339_time(&row.try_get::<String, _>("user_created_at")?)?,
     };
     Ok(LoggedIn { session, user })
-}
-
-/// Seconds since 1970, the unit of the table, as a date.
-fn unix_time(seconds: i64) -> Result<OffsetDateTime, sqlx::Error> {
-    OffsetDateTime::from_unix_timestamp(seconds).map_err(|error| sqlx::Error::Decode(error.into()))
 }

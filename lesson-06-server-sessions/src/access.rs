@@ -12,9 +12,9 @@
 //! `exercises/1_access.rs`.)
 
 use common::User;
+use common::db::{rfc3339_time, unix_time};
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
-use time::OffsetDateTime;
+use sqlx::any::AnyRow;
 
 use crate::store::{LoggedIn, SessionStore, seconds, session_from_row};
 use crate::token::token_hash;
@@ -40,9 +40,9 @@ impl SessionStore {
                     sessions.last_seen_at, sessions.expires_at, sessions.user_agent,
                     users.username, users.created_at AS user_created_at
              FROM sessions JOIN users ON users.id = sessions.user_id
-             WHERE sessions.token_hash = ?1
-               AND sessions.expires_at > ?2          -- absolute: not past its hard end
-               AND sessions.last_seen_at > ?2 - ?3   -- idle: used within the idle timeout",
+             WHERE sessions.token_hash = $1
+               AND sessions.expires_at > $2          -- absolute: not past its hard end
+               AND sessions.last_seen_at > $2 - $3   -- idle: used within the idle timeout",
         )
         .bind(&hash[..])
         .bind(now)
@@ -60,8 +60,8 @@ impl SessionStore {
             // it since the SELECT above, nothing is changed and the session stays ended: an
             // upsert (INSERT OR REPLACE) here would bring the ended session back to life.
             let touched = sqlx::query(
-                "UPDATE sessions SET last_seen_at = ?2
-                 WHERE token_hash = ?1 AND expires_at > ?2 AND last_seen_at > ?2 - ?3",
+                "UPDATE sessions SET last_seen_at = $2
+                 WHERE token_hash = $1 AND expires_at > $2 AND last_seen_at > $2 - $3",
             )
             .bind(&hash[..])
             .bind(now)
@@ -81,7 +81,7 @@ impl SessionStore {
     /// one, so ids cannot be probed.
     pub async fn revoke(&self, user_id: i64, public_id: &str) -> Result<bool, sqlx::Error> {
         // The owner is part of the question: Bob asking with Alice's id deletes nothing.
-        let result = sqlx::query("DELETE FROM sessions WHERE public_id = ? AND user_id = ?")
+        let result = sqlx::query("DELETE FROM sessions WHERE public_id = $1 AND user_id = $2")
             .bind(public_id)
             .bind(user_id)
             .execute(&self.pool)
@@ -93,17 +93,12 @@ impl SessionStore {
 /// A session and its user from one row of `sessions JOIN users`. It reads the session's
 /// public_id, user_id, created_at, last_seen_at, expires_at, user_agent, and the user's
 /// username and `users.created_at AS user_created_at`.
-fn logged_in_from_row(row: &SqliteRow) -> Result<LoggedIn, sqlx::Error> {
+fn logged_in_from_row(row: &AnyRow) -> Result<LoggedIn, sqlx::Error> {
     let session = session_from_row(row)?;
     let user = User {
         id: session.user_id,
         username: row.try_get("username")?,
-        created_at: row.try_get("user_created_at")?,
+        created_at: rfc3339_time(&row.try_get::<String, _>("user_created_at")?)?,
     };
     Ok(LoggedIn { session, user })
-}
-
-/// Seconds since 1970, the unit of the table, as a date.
-fn unix_time(seconds: i64) -> Result<OffsetDateTime, sqlx::Error> {
-    OffsetDateTime::from_unix_timestamp(seconds).map_err(|error| sqlx::Error::Decode(error.into()))
 }

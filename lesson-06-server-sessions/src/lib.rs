@@ -56,16 +56,26 @@ pub struct AppState {
 
 /// Opens the database (users and sessions), starts the purge task and builds the routes.
 pub async fn app(config: &Config, clock: Clock, timeouts: Timeouts) -> Result<Router, sqlx::Error> {
+    Ok(routes(state(config, clock, timeouts).await?))
+}
+
+/// What [`app`] serves, before it becomes routes: lesson 08 puts a guard in front of
+/// them and keeps the database for itself.
+pub async fn state(
+    config: &Config,
+    clock: Clock,
+    timeouts: Timeouts,
+) -> Result<AppState, sqlx::Error> {
     let accounts = Accounts::connect(config, clock.clone()).await?;
     // Sessions live in the same database as the users they point to.
     let pool = accounts.users.pool().clone();
     let sessions = SessionStore::open(pool, clock, timeouts).await?;
     sessions.spawn_purger(PURGE_EVERY);
-    Ok(routes(AppState {
+    Ok(AppState {
         accounts,
         sessions,
         cookie_secure: config.cookie_secure,
-    }))
+    })
 }
 
 pub fn routes(state: AppState) -> Router {

@@ -27,9 +27,10 @@
 use std::time::Duration;
 
 use common::config::{ConfigError, seconds_from_env};
+use common::db::{Migration, unix_time};
 use common::{Clock, User};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqlitePool};
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
 use time::OffsetDateTime;
 
 use crate::token::{Token, random_url_safe, token_hash};
@@ -90,11 +91,12 @@ pub struct LoggedIn {
     pub user: User,
 }
 
-/// The `sessions` table. Cheap to clone: the pool is shared. Its fields are the crate's,
-/// so that `src/access.rs` can add `lookup` and `revoke`.
+/// The `sessions` table, on SQLite or PostgreSQL: the same queries on both (see
+/// `common::db`). Cheap to clone: the pool is shared. Its fields are the crate's, so that
+/// `src/access.rs` can add `lookup` and `revoke`.
 #[derive(Clone, Debug)]
 pub struct SessionStore {
-    pub(crate) pool: SqlitePool,
+    pub(crate) pool: AnyPool,
     pub(crate) clock: Clock,
     pub(crate) timeouts: Timeouts,
 }
@@ -103,11 +105,11 @@ impl SessionStore {
     /// Creates the `sessions` table if this database has none yet. `pool` must already
     /// have common's `users` table, which sessions point to.
     pub async fn open(
-        pool: SqlitePool,
+        pool: AnyPool,
         clock: Clock,
         timeouts: Timeouts,
     ) -> Result<Self, sqlx::Error> {
-        common::db::migrate(&pool, migrator()).await?;
+        common::db::migrate(&pool, MIGRATIONS).await?;
         Ok(Self {
             pool,
             clock,
@@ -136,7 +138,7 @@ impl SessionStore {
         sqlx::query(
             "INSERT INTO sessions
                  (token_hash, public_id, user_id, created_at, last_seen_at, expires_at, user_agent)
-             VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)",
+             VALUES ($1, $2, $3, $4, $4, $5, $6)",
         )
         .bind(&hash[..])
         .bind(random_url_safe(PUBLIC_ID_BYTES))
@@ -153,7 +155,7 @@ impl SessionStore {
     /// A token that matches nothing is fine: there is nothing left to end.
     pub async fn delete(&self, token: &str) -> Result<(), sqlx::Error> {
         if let Some(hash) = token_hash(token) {
-            sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                 .bind(&hash[..])
                 .execute(&self.pool)
                 .await?;
@@ -167,7 +169,7 @@ impl SessionStore {
         sqlx::query(
             "SELECT public_id, user_id, created_at, last_seen_at, expires_at, user_agent
              FROM sessions
-             WHERE user_id = ?1 AND expires_at > ?2 AND last_seen_at > ?2 - ?3
+             WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $2 - $3
              ORDER BY created_at, rowid",
         )
         .bind(user_id)
@@ -182,7 +184,7 @@ impl SessionStore {
 
     /// Ends every session of the user ("log out everywhere"), and says how many.
     pub async fn revoke_all(&self, user_id: i64) -> Result<u64, sqlx::Error> {
-        let result = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        let result = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user_id)
             .execute(&self.pool)
             .await?;
@@ -193,7 +195,7 @@ impl SessionStore {
     /// already ignore such rows; this only keeps the table from growing forever.
     pub async fn purge_expired(&self) -> Result<u64, sqlx::Error> {
         let result =
-            sqlx::query("DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?1 - ?2")
+            sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $1 - $2")
                 .bind(self.clock.unix_now())
                 .bind(seconds(self.timeouts.idle))
                 .execute(&self.pool)
@@ -219,15 +221,14 @@ impl SessionStore {
     }
 }
 
-/// The `sessions` table, from this lesson's `migrations/` folder. Its version is later
-/// than common's `users` table, which it points to.
-pub fn migrator() -> sqlx::migrate::Migrator {
-    common::db::embedded_migrator(&[(
-        20260106000001,
-        "sessions",
-        include_str!("../migrations/20260106000001_sessions.sql"),
-    )])
-}
+/// The `sessions` table, from this lesson's `migrations/` folder (and `postgres/` in it).
+/// Its version is later than common's `users` table, which it points to.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 20260106000001,
+    description: "sessions",
+    sqlite: include_str!("../migrations/20260106000001_sessions.sql"),
+    postgres: include_str!("../migrations/postgres/20260106000001_sessions.sql"),
+}];
 
 /// Whole seconds, the unit of every time in the table.
 pub(crate) fn seconds(duration: Duration) -> i64 {
@@ -235,14 +236,14 @@ pub(crate) fn seconds(duration: Duration) -> i64 {
 }
 
 /// One row of `sessions` (at least the six columns [`Session`] has).
-pub(crate) fn session_from_row(row: &SqliteRow) -> Result<Session, sqlx::Error> {
+pub(crate) fn session_from_row(row: &AnyRow) -> Result<Session, sqlx::Error> {
     Ok(Session {
         public_id: row.try_get("public_id")?,
         user_id: row.try_get("user_id")?,
-        // sqlx reads an INTEGER column as seconds since 1970.
-        created_at: row.try_get("created_at")?,
-        last_seen_at: row.try_get("last_seen_at")?,
-        expires_at: row.try_get("expires_at")?,
+        // The times are whole seconds since 1970 in the table.
+        created_at: unix_time(row.try_get("created_at")?)?,
+        last_seen_at: unix_time(row.try_get("last_seen_at")?)?,
+        expires_at: unix_time(row.try_get("expires_at")?)?,
         user_agent: row.try_get("user_agent")?,
     })
 }

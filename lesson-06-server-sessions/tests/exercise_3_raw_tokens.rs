@@ -28,7 +28,7 @@ use common::{Accounts, ApiError, Clock, Credentials, Json, hint_assert};
 use lesson_06_server_sessions::COOKIE_NAME;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// The flaw, as the starter has it: the table keeps the cookie's value itself.
 fn flawed_row_key(token: &str) -> Vec<u8> {
@@ -42,7 +42,7 @@ type RowKey = fn(&str) -> Vec<u8>;
 #[derive(Clone)]
 struct Server {
     accounts: Accounts,
-    pool: SqlitePool,
+    pool: AnyPool,
     clock: Clock,
     row_key: RowKey,
 }
@@ -52,7 +52,7 @@ async fn server(row_key: RowKey) -> Story {
     spawn_app(move |config, clock| async move {
         let accounts = Accounts::connect(&config, clock.clone()).await?;
         let pool = accounts.users.pool().clone();
-        common::db::migrate(&pool, lesson_06_server_sessions::store::migrator()).await?;
+        common::db::migrate(&pool, lesson_06_server_sessions::store::MIGRATIONS).await?;
         let state = Server {
             accounts,
             pool,
@@ -94,7 +94,7 @@ async fn me(State(server): State<Server>, jar: CookieJar) -> Result<Response, Ap
     let user_id: Option<i64> = match jar.get(COOKIE_NAME) {
         Some(cookie) => {
             sqlx::query_scalar(
-                "SELECT user_id FROM sessions WHERE token_hash = ? AND expires_at > ?",
+                "SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2",
             )
             .bind((server.row_key)(cookie.value()))
             .bind(server.clock.unix_now())
@@ -120,7 +120,7 @@ impl Server {
         let now = self.clock.unix_now();
         sqlx::query(
             "INSERT INTO sessions (token_hash, public_id, user_id, created_at, last_seen_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+             VALUES ($1, $2, $3, $4, $4, $5)",
         )
         .bind((self.row_key)(&token))
         .bind(random_url_safe(16))
@@ -215,26 +215,19 @@ async fn with_your_row_key_the_database_holds_no_token() {
         reply.status
     );
 
-    // Everything SQLite wrote: the file and, in WAL mode, the log beside it.
-    let path = app.config().database_url.replace("sqlite://", "");
-    let mut bytes = Vec::new();
-    for suffix in ["", "-wal", "-shm"] {
-        if let Ok(file) = std::fs::read(format!("{path}{suffix}")) {
-            bytes.extend(file);
-        }
-    }
-    let contains = |needle: &[u8]| bytes.windows(needle.len()).any(|window| window == needle);
+    // Everything the database holds: SQLite's file (and its WAL log beside it), or every
+    // row of the check's PostgreSQL schema.
     hint_assert!(
-        !contains(token.as_bytes()),
-        "with your `row_key`, the database file still holds the cookie's value as it was \
+        !app.database_holds("story", token.as_bytes()).await,
+        "with your `row_key`, the database still holds the cookie's value as it was \
          sent. Step 2: fix `row_key`, so that the table keeps something nobody can send \
          back as a cookie"
     );
     let raw = URL_SAFE_NO_PAD.decode(&token).expect("the token is base64");
     hint_assert!(
-        !contains(&raw),
-        "the database file holds the token's 32 bytes (decoded from base64): anyone with \
-         the file can encode them again and send them as a cookie"
+        !app.database_holds("story", &raw).await,
+        "the database holds the token's 32 bytes (decoded from base64): anyone with \
+         a copy can encode them again and send them as a cookie"
     );
     let pool = common::db::connect(&app.config().database_url)
         .await

@@ -1,6 +1,7 @@
 //! The weak spots of server-side sessions, each tried over real HTTP.
 //!
-//! Every test starts the lesson on 127.0.0.1 with its own SQLite file and plays a user
+//! Every test starts the lesson on 127.0.0.1 with its own database (a SQLite file, or a
+//! PostgreSQL schema with `TEST_DATABASE=postgres`) and plays a user
 //! (or an attacker) step by step. The transcripts are not snapshotted here; the asserts
 //! are the check. With `--features exercise` they check the warm-up too
 //! (`exercises/1_access.rs`): nearly every request here asks `lookup` who is calling.
@@ -15,7 +16,7 @@ use common::story::{Client, Method, PASSWORD, Payload, Reply, Story, spawn_app};
 use lesson_06_server_sessions::{Timeouts, app};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 const TIMEOUTS: Timeouts = Timeouts {
     idle: Duration::from_secs(30 * 60),
@@ -27,13 +28,13 @@ async fn started() -> Story {
 }
 
 /// A second connection to the test app's database, to look at what the server stored.
-async fn database(app: &Story) -> SqlitePool {
+async fn database(app: &Story) -> AnyPool {
     common::db::connect(&app.config().database_url)
         .await
         .expect("the test app's database")
 }
 
-async fn session_rows(pool: &SqlitePool) -> i64 {
+async fn session_rows(pool: &AnyPool) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
         .fetch_one(pool)
         .await
@@ -358,25 +359,23 @@ async fn the_database_never_holds_a_token() {
         tokens.push(token(&client));
     }
 
-    // Everything SQLite wrote: the file and, in WAL mode, the log beside it.
-    let path = app
-        .config()
-        .database_url
-        .trim_start_matches("sqlite://")
-        .to_owned();
-    let mut bytes = Vec::new();
-    for suffix in ["", "-wal", "-shm"] {
-        if let Ok(file) = std::fs::read(format!("{path}{suffix}")) {
-            bytes.extend(file);
-        }
-    }
-    let contains = |needle: &[u8]| bytes.windows(needle.len()).any(|window| window == needle);
+    // Everything the database holds: SQLite's file (and its WAL log beside it), or every
+    // row of the story's PostgreSQL schema.
     for token in &tokens {
         let raw = URL_SAFE_NO_PAD.decode(token).unwrap();
-        assert!(!contains(token.as_bytes()), "the token as sent is stored");
-        assert!(!contains(&raw), "the token's bytes are stored");
+        assert!(
+            !app.database_holds("story", token.as_bytes()).await,
+            "the token as sent is stored"
+        );
+        assert!(
+            !app.database_holds("story", &raw).await,
+            "the token's bytes are stored"
+        );
         // The search itself works: the hash of each token is in there.
-        assert!(contains(&Sha256::digest(&raw)), "the hash should be stored");
+        assert!(
+            app.database_holds("story", &Sha256::digest(&raw)).await,
+            "the hash should be stored"
+        );
     }
 }
 

@@ -1,14 +1,15 @@
 //! The session store on its own: timeouts to the second, the purge, and no resurrection.
-//! Each test has its own SQLite file and a clock it moves by hand. With `--features
+//! Each test has its own database (a SQLite file, or a PostgreSQL schema with
+//! `TEST_DATABASE=postgres`) and a clock it moves by hand. With `--features
 //! exercise` these check the warm-up's `lookup` and `revoke` (`exercises/1_access.rs`)
 //! without any HTTP in between.
 
 use std::time::Duration;
 
-use common::story::STORY_START;
+use common::story::{STORY_START, Story};
 use common::{Clock, UserStore, hint_assert};
 use lesson_06_server_sessions::{LoggedIn, SessionStore, Timeouts};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use time::OffsetDateTime;
 
 const IDLE: Duration = Duration::from_secs(30 * 60);
@@ -16,16 +17,18 @@ const ABSOLUTE: Duration = Duration::from_secs(2 * 60 * 60);
 
 struct Setup {
     store: SessionStore,
-    pool: SqlitePool,
+    pool: AnyPool,
     clock: Clock,
     user_id: i64,
-    _dir: tempfile::TempDir,
+    /// Holds the database; it is deleted when the test ends.
+    _story: Story,
 }
 
 async fn setup() -> Setup {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("sessions.db").display());
-    let pool = common::db::connect(&url).await.unwrap();
+    let story = Story::recording();
+    let pool = common::db::connect(&story.database_url("sessions"))
+        .await
+        .unwrap();
     let clock = Clock::manual(OffsetDateTime::from_unix_timestamp(STORY_START).unwrap());
     let timeouts = Timeouts {
         idle: IDLE,
@@ -43,11 +46,11 @@ async fn setup() -> Setup {
         pool,
         clock,
         user_id: user.id,
-        _dir: dir,
+        _story: story,
     }
 }
 
-async fn rows(pool: &SqlitePool) -> i64 {
+async fn rows(pool: &AnyPool) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
         .fetch_one(pool)
         .await

@@ -53,7 +53,7 @@ impl Diagram {
         let mut body = String::new();
         let mut arrows = 0;
         for (index, step) in steps.iter().enumerate() {
-            let lines = self.draw(step);
+            let lines = self.draw(step, &clients);
             let step_arrows = lines.iter().filter(|line| line.contains(">>")).count();
             if arrows > 0 && arrows + step_arrows > MAX_ARROWS {
                 parts.push(std::mem::take(&mut body));
@@ -94,15 +94,12 @@ impl Diagram {
             .collect()
     }
 
-    fn draw(&self, step: &Step) -> Vec<String> {
+    fn draw(&self, step: &Step, clients: &[String]) -> Vec<String> {
         let client = id(&step.client);
         let mut lines = Vec::new();
+        // A remark spans every participant: it is about the story, not one browser.
         for (who, note) in &step.notes_before {
-            lines.push(note_line(
-                who.as_deref(),
-                std::slice::from_ref(&step.client),
-                note,
-            ));
+            lines.push(note_line(who.as_deref(), clients, note));
         }
         let flawed = is_flawed(&step.title);
         if flawed {
@@ -135,10 +132,17 @@ impl Diagram {
     }
 
     /// What a step asks of the session table, read from what the transcript shows: a
-    /// session cookie sent is a look-up; a new one set is a new row; a removal, or a
-    /// `DELETE` of a session, ends one.
+    /// session token sent is a look-up; a new one set is a new row; a removal, or a
+    /// `DELETE` of a session, ends one. A sealed cookie (`<sealed #n>`, lesson 07's first
+    /// parts) asks nothing of it.
     fn database_lines(&self, step: &Step) -> Vec<String> {
         let mut lines = Vec::new();
+        let sealed = |cookie: &str| cookie.contains("<sealed");
+        if step.cookie_sent.as_deref().is_some_and(sealed)
+            || step.cookies_set.iter().any(|cookie| sealed(cookie))
+        {
+            return lines;
+        }
         let sends_session = step
             .cookie_sent
             .as_deref()
@@ -365,11 +369,15 @@ Alice ▶ DELETE /api/logout
 
     #[test]
     fn the_database_shows_what_each_step_asks_of_it() {
-        let diagram = &Diagram::with_database().render(TRANSCRIPT)[0];
+        let tokens = TRANSCRIPT.replace("<sealed", "<token");
+        let diagram = &Diagram::with_database().render(&tokens)[0];
         assert!(diagram.contains("participant Database"));
         assert_eq!(diagram.matches("insert a new session row").count(), 1);
         assert_eq!(diagram.matches("find the session").count(), 2);
         assert_eq!(diagram.matches("delete the session row").count(), 1);
+        // A sealed cookie is the whole session: nothing to look up or insert.
+        let sealed = &Diagram::with_database().render(TRANSCRIPT)[0];
+        assert!(!sealed.contains("Server->>Database"), "{sealed}");
     }
 
     #[test]

@@ -35,6 +35,7 @@
 //! at the same instant in every run, so timestamps need no hiding.
 
 pub mod client;
+mod database;
 pub mod diagram;
 mod hints;
 pub mod live;
@@ -51,6 +52,7 @@ use time::OffsetDateTime;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::serve::Server;
+use database::TestDatabase;
 
 pub use client::{Client, PASSWORD, Payload, Reply, credentials};
 pub use hints::{TestOutcome, test_outcome};
@@ -74,8 +76,12 @@ pub struct Story {
     shared: Arc<Mutex<Transcript>>,
     clock: Clock,
     server: Option<Server>,
+    /// Servers started by name, beside `server`: a story with several (lesson 07).
+    named: BTreeMap<String, Server>,
     /// Holds the story's database files; deleted when the story ends.
     dir: tempfile::TempDir,
+    /// SQLite files in `dir`, or PostgreSQL schemas with `TEST_DATABASE=postgres`.
+    database: TestDatabase,
 }
 
 /// Starts a lesson's app the way its tests want it: `build` gets the story's config (a
@@ -128,7 +134,9 @@ impl Story {
                 OffsetDateTime::from_unix_timestamp(STORY_START).expect("a valid time"),
             ),
             server: None,
+            named: BTreeMap::new(),
             dir: tempfile::tempdir().expect("a temporary directory for the story's database"),
+            database: TestDatabase::from_env(),
         }
     }
 
@@ -138,12 +146,10 @@ impl Story {
     }
 
     /// A fresh SQLite file in the story's temporary directory. The same `name` gives the
-    /// same file, so a restarted server finds its data again.
+    /// same file, so a restarted server finds its data again. (With
+    /// `TEST_DATABASE=postgres`, a fresh PostgreSQL schema instead: see `database.rs`.)
     pub fn database_url(&self, name: &str) -> String {
-        format!(
-            "sqlite://{}",
-            self.dir.path().join(format!("{name}.db")).display()
-        )
+        self.database.url(self.dir.path(), name)
     }
 
     /// The config a story's server runs with: its own database, [`STORY_SECRET`],
@@ -196,6 +202,29 @@ impl Story {
         }
     }
 
+    /// Serves `routes` as server `name` (replacing a server of that name), beside any
+    /// other: for a story where a load balancer spreads requests over several servers
+    /// (lesson 07's A and B). Clients go on talking to the server they talked to until
+    /// [`Story::use_server`] points them at this one.
+    pub async fn start_named_server(&mut self, name: &str, routes: Router) {
+        if let Some(old) = self.named.remove(name) {
+            old.stop().await;
+        }
+        let server = Server::start("127.0.0.1:0", routes)
+            .await
+            .expect("bind 127.0.0.1:0");
+        self.named.insert(name.to_owned(), server);
+    }
+
+    /// Sends every client's next requests to server `name`, as a load balancer would.
+    pub fn use_server(&self, name: &str) {
+        let server = self
+            .named
+            .get(name)
+            .unwrap_or_else(|| panic!("no server {name:?}: start it with start_named_server"));
+        self.shared.lock().unwrap().base_url = server.url.clone();
+    }
+
     /// The running server's base URL, e.g. `http://127.0.0.1:43121`.
     pub fn url(&self) -> String {
         self.shared.lock().unwrap().base_url.clone()
@@ -236,6 +265,9 @@ impl Story {
     /// `--diagram` prints the story's Mermaid diagram now.
     pub async fn finish(mut self) -> String {
         self.stop_server().await;
+        for (_, server) in std::mem::take(&mut self.named) {
+            server.stop().await;
+        }
         let shared = self.shared.lock().unwrap();
         if let Some(live) = shared.live.as_ref().filter(|live| live.diagram) {
             let drawing = if live.database {

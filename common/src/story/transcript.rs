@@ -23,6 +23,7 @@ const SHOWN_HEADERS: &[&str] = &[
     "set-cookie",
     "location",
     "cache-control",
+    "retry-after",
 ];
 
 /// Bodies longer than this are summarised, not printed.

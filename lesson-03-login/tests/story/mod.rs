@@ -1,6 +1,6 @@
 //! Lesson 03's story: Alice registers and logs in; the sealed cookie is opened to show
-//! what it holds; then Mallory gets the same answer for a wrong password and for a name
-//! nobody has.
+//! what it holds; her browser sends it back and the server knows her; then Mallory gets
+//! the same answer for a wrong password and for a name nobody has.
 
 use axum_extra::extract::cookie::{Cookie, Key, PrivateCookieJar};
 use common::story::{PASSWORD, Reply, Story, credentials};
@@ -35,6 +35,19 @@ pub async fn run(mut story: Story) -> String {
          every seal uses a fresh random nonce.",
     );
     story.say(&look_inside(&config.cookie_key, alice.cookie(COOKIE_NAME)));
+
+    let recognised = alice
+        .get(
+            "Alice's browser sends the cookie back: the server knows her",
+            "/api/session",
+        )
+        .await;
+    story.say(if recognised.json()["user_id"] == 1 {
+        "Nobody typed a password: the browser sent the cookie by itself, and the server \
+         opened it and found user 1. It kept nothing since the login and looked nothing up."
+    } else {
+        "The server found no session in the cookie: Alice is a stranger again."
+    });
 
     let mut bob = story.client("Bob");
     bob.post(

@@ -1,5 +1,6 @@
-//! Lesson 04's story: Alice's first visit, step by step, then her visit the next day,
-//! once with the server's secret unchanged and once with a new one.
+//! Lesson 04's story: Alice's first visit, step by step (the page, then the welcome page
+//! a registration leads to), then her visit the next day, once with the server's secret
+//! unchanged and once with a new one.
 
 use std::time::Duration;
 
@@ -35,8 +36,15 @@ pub async fn run(mut story: Story) -> String {
             credentials("alice", PASSWORD),
         )
         .await;
-    alice.get("The page asks again: Alice", "/api/me").await;
-    story.say("So the page shows \"Logged in as alice\".");
+    story.say(
+        "The answer names Alice, but the page does not keep it: like most apps, it moves \
+         on to another page, /welcome. The browser loads it (GET /welcome) from scratch. \
+         Nothing of the first page came along; the browser kept only the cookie.",
+    );
+    alice
+        .get("The welcome page asks who is logged in: Alice", "/api/me")
+        .await;
+    story.say("So the welcome page shows \"Logged in as alice\".");
 
     story.say("Alice closes the browser. Only the cookie is kept.");
     let saved = alice.cookies();

@@ -1,0 +1,18 @@
+//! The story, printed live for a class: `cargo run -p lesson-07-two-servers --example demo-07`.
+//! Options after `--`: see `common::story::live` (`--step`, `--curl`, `--diagram`, …).
+//! With `TEST_DATABASE=postgres` (inside `pg_virtualenv`), both servers share PostgreSQL.
+
+#[path = "../tests/story/mod.rs"]
+mod story;
+
+use common::story::{LiveOptions, Story};
+
+#[tokio::main]
+async fn main() {
+    // The database is where the two servers meet: `--diagram` draws it too.
+    let options = LiveOptions {
+        database: true,
+        ..LiveOptions::from_args()
+    };
+    story::run(Story::live_with(options)).await;
+}

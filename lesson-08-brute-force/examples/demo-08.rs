@@ -1,0 +1,17 @@
+//! The story, printed live for a class: `cargo run -p lesson-08-brute-force --example demo-08`.
+//! Options after `--`: see `common::story::live` (`--step`, `--curl`, `--diagram`, …).
+
+#[path = "../tests/story/mod.rs"]
+mod story;
+
+use common::story::{LiveOptions, Story};
+
+#[tokio::main]
+async fn main() {
+    // As in lesson 06, the sessions live in the database: `--diagram` draws it too.
+    let options = LiveOptions {
+        database: true,
+        ..LiveOptions::from_args()
+    };
+    story::run(Story::live_with(options)).await;
+}
