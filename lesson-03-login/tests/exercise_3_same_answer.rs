@@ -10,14 +10,12 @@
 #[cfg_attr(not(feature = "exercise"), path = "../solutions/3_same_answer.rs")]
 mod yours;
 
-use std::time::{Duration, Instant};
-
 use axum::Router;
 use axum::extract::State;
 use axum::routing::post;
 use axum_extra::extract::cookie::PrivateCookieJar;
 use common::passwords::Passwords;
-use common::story::{PASSWORD, Reply, Story, spawn_app, test_fails};
+use common::story::{PASSWORD, Story, spawn_app, test_fails};
 use common::users::StoredUser;
 use common::{Accounts, ApiError, Config, Credentials, Json, User, hint_assert};
 use lesson_03_login::session::COOKIE_NAME;
@@ -92,30 +90,6 @@ async fn your_test_passes_against_your_fixed_login() {
     );
 }
 
-/// Everything a client receives, but the `date` header (which is the time of day).
-fn as_seen_by_client(reply: &Reply) -> (u16, Vec<(String, String)>, String) {
-    let headers = reply
-        .headers
-        .iter()
-        .filter(|(name, _)| name != "date")
-        .cloned()
-        .collect();
-    (reply.status, headers, reply.body.clone())
-}
-
-/// The shortest of three logins (the least disturbed by other work), and the last answer.
-async fn fastest_login(story: &Story, username: &str, password: &str) -> (Duration, Reply) {
-    let mut client = story.client("Mallory");
-    let mut fastest = Duration::MAX;
-    let mut reply = None;
-    for _ in 0..3 {
-        let start = Instant::now();
-        reply = Some(client.login(username, password).await);
-        fastest = fastest.min(start.elapsed());
-    }
-    (fastest, reply.expect("three logins"))
-}
-
 #[tokio::test]
 async fn your_fix_gives_one_answer_after_the_same_work() {
     let app = server(true).await;
@@ -131,8 +105,14 @@ async fn your_fix_gives_one_answer_after_the_same_work() {
         reply.status,
         reply.body
     );
-    let (wrong, wrong_reply) = fastest_login(&app, "alice", "wrong horse").await;
-    let (unknown, unknown_reply) = fastest_login(&app, "nobody", "wrong horse").await;
+    let (wrong, wrong_reply) = app
+        .client("Mallory")
+        .fastest_login("alice", "wrong horse")
+        .await;
+    let (unknown, unknown_reply) = app
+        .client("Mallory")
+        .fastest_login("nobody", "wrong horse")
+        .await;
     hint_assert!(
         wrong_reply.status == 401
             && wrong_reply.json()["error"].is_string()
@@ -142,7 +122,7 @@ async fn your_fix_gives_one_answer_after_the_same_work() {
         wrong_reply.body
     );
     hint_assert!(
-        as_seen_by_client(&wrong_reply) == as_seen_by_client(&unknown_reply),
+        wrong_reply.as_seen_by_client() == unknown_reply.as_seen_by_client(),
         "3 of 3: a wrong password and an unknown name still get different answers: {} {} \
          and {} {}",
         wrong_reply.status,

@@ -2,23 +2,12 @@
 //! The login tests also check warm-up 03-1 (exercises/1_login.rs).
 
 use common::hint_assert;
-use common::story::{Method, PASSWORD, Payload, Reply, Story, credentials, spawn_app};
+use common::story::{Method, PASSWORD, Payload, Story, credentials, spawn_app};
 use lesson_03_login::app;
 use serde_json::{Value, json};
 
 async fn server() -> Story {
     spawn_app(|config, clock| async move { app(&config, clock).await }).await
-}
-
-/// Everything a client receives, but the `date` header (which is the time of day).
-fn as_seen_by_client(reply: &Reply) -> (u16, Vec<(String, String)>, String) {
-    let headers = reply
-        .headers
-        .iter()
-        .filter(|(name, _)| name != "date")
-        .cloned()
-        .collect();
-    (reply.status, headers, reply.body.clone())
 }
 
 #[tokio::test]
@@ -62,7 +51,7 @@ async fn a_wrong_password_and_an_unknown_user_get_byte_identical_answers() {
     );
     wrong_password.assert_error(401, "Invalid credentials");
     hint_assert!(
-        as_seen_by_client(&wrong_password) == as_seen_by_client(&unknown_user),
+        wrong_password.as_seen_by_client() == unknown_user.as_seen_by_client(),
         "a wrong password and an unknown name must get identical answers; got {} {} and {} {}",
         wrong_password.status,
         wrong_password.body,

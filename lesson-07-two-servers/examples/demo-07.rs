@@ -5,14 +5,10 @@
 #[path = "../tests/story/mod.rs"]
 mod story;
 
-use common::story::{LiveOptions, Story};
+use common::story::Story;
 
 #[tokio::main]
 async fn main() {
     // The database is where the two servers meet: `--diagram` draws it too.
-    let options = LiveOptions {
-        database: true,
-        ..LiveOptions::from_args()
-    };
-    story::run(Story::live_with(options)).await;
+    story::run(Story::live_with_database()).await;
 }

@@ -4,14 +4,10 @@
 #[path = "../tests/story/mod.rs"]
 mod story;
 
-use common::story::{LiveOptions, Story};
+use common::story::Story;
 
 #[tokio::main]
 async fn main() {
     // As in lesson 06, the sessions live in the database: `--diagram` draws it too.
-    let options = LiveOptions {
-        database: true,
-        ..LiveOptions::from_args()
-    };
-    story::run(Story::live_with(options)).await;
+    story::run(Story::live_with_database()).await;
 }

@@ -121,6 +121,15 @@ impl Story {
         Self::live_with(LiveOptions::from_args())
     }
 
+    /// A live story (options from the command line) whose `--diagram` also draws the
+    /// database: for the lessons whose sessions live there (06 on).
+    pub fn live_with_database() -> Self {
+        Self::live_with(LiveOptions {
+            database: true,
+            ..LiveOptions::from_args()
+        })
+    }
+
     /// A live story with the given options.
     pub fn live_with(options: LiveOptions) -> Self {
         Self::new(Some(options))
