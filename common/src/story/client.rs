@@ -351,7 +351,9 @@ impl Client {
                 _ => return,
             }
         };
-        // The lock is released: nothing else runs while the presenter talks anyway.
+        // A blocking read on the runtime, on purpose and only in a live demo with `--step`:
+        // no request is in flight while the presenter talks, and the server's tasks run on
+        // the runtime's other worker threads. The transcript's lock is released first.
         if !wait_for_enter(color, next, title) {
             println!("\nThe demo ends here.");
             std::process::exit(0);
