@@ -393,10 +393,17 @@ impl fmt::Display for Report {
 ///   process would;
 /// - registers one user and logs it in once per connection, so that each connection is
 ///   a browser with its own session;
-/// - runs a [`Load`] from the environment (`BENCH_CONNECTIONS`, `BENCH_SECONDS`,
-///   `BENCH_MAX_REQUESTS`) that expects exactly that user back, and prints its report.
+/// - serves, on the same runtime, the reference: [`bare_server`], a bare axum server that
+///   answers that user's JSON from memory, with no session, no database and no layers;
+/// - loads both in turns (reference, lesson, reference, lesson, ...: `BENCH_ROUNDS`
+///   rounds, default 3), so that whatever else the machine does falls on both alike;
+///   `BENCH_SECONDS` (default 10) is each server's measured time, split over the rounds;
+/// - prints every round and the lesson's **share**: its requests per second divided by
+///   the reference's, and its p99 over the reference's. An absolute figure says as much
+///   about the machine as about the lesson; the share holds from one machine to another.
 ///
-/// The exit status is 1 if any answer was wrong, 2 for a bad setting.
+/// Every answer must be a 200 with exactly the user. The exit status is 1 if any answer
+/// was wrong, 2 for a bad setting.
 pub fn bench_me<F, Fut>(label: &str, make_app: F) -> std::process::ExitCode
 where
     F: FnOnce(common::Config) -> Fut,
@@ -405,7 +412,7 @@ where
     use std::process::ExitCode;
     use tokio::runtime::Runtime;
 
-    let server = Runtime::new().expect("a runtime for the server");
+    let server = Runtime::new().expect("a runtime for the servers");
     let dir = tempfile::tempdir().expect("a temporary directory");
     let database = format!("sqlite://{}", dir.path().join("bench.db").display());
     let config = common::Config::for_tests(database, common::story::STORY_SECRET);
@@ -418,27 +425,52 @@ where
     });
 
     let client = Runtime::new().expect("a runtime for the load");
-    let outcome = client.block_on(async {
-        let mut load = Load::from_env(&url, "/api/me")?;
-        let (cookies, user) = log_in(&url, load.connections).await;
-        load.cookies = cookies;
-        load.expected_body = Some(user);
-        println!(
-            "{label}: {} connections (one session each), {} s warm-up, then {} s or {} requests",
-            load.connections,
-            load.warm_up.as_secs(),
-            load.duration.as_secs(),
-            load.max_requests
-        );
-        load.run()
-            .await
-            .map_err(|e| format!("opening the connections: {e}"))
+    let outcome = (|| {
+        let load = Load::from_env(&url, "/api/me")?;
+        let rounds = rounds_from_env()?;
+        let (cookies, user) = client.block_on(log_in(&url, load.connections));
+        let bare_url = server
+            .block_on(bare_server(user.clone()))
+            .map_err(|e| format!("starting the reference server: {e}"))?;
+        Ok((load, rounds, cookies, user, bare_url))
+    })()
+    .and_then(|(mut load, rounds, cookies, user, bare_url)| {
+        client.block_on(async move {
+            load.cookies = cookies;
+            load.expected_body = Some(user);
+            load.duration /= rounds;
+            let mut bare = Load {
+                base_url: bare_url,
+                ..load.clone()
+            };
+            // The reference gets the same `Cookie` headers: reading them is HTTP work too.
+            bare.cookies.clone_from(&load.cookies);
+            println!(
+                "{label}: {} connections (one session each); {rounds} rounds of \
+             {:.1} s for each server, after {} s of warm-up",
+                load.connections,
+                load.duration.as_secs_f64(),
+                load.warm_up.as_secs(),
+            );
+            let (mut bare_reports, mut lesson_reports) = (Vec::new(), Vec::new());
+            for round in 1..=rounds {
+                let measured = bare.run().await;
+                let measured = measured.map_err(|e| format!("opening the connections: {e}"))?;
+                println!("  round {round}, bare axum: {measured}");
+                bare_reports.push(measured);
+                let measured = load.run().await;
+                let measured = measured.map_err(|e| format!("opening the connections: {e}"))?;
+                println!("  round {round}, the lesson: {measured}");
+                lesson_reports.push(measured);
+            }
+            Ok::<_, String>(Share::new(&lesson_reports, &bare_reports))
+        })
     });
     // Returning rather than calling `exit` lets the temporary database be deleted.
     match outcome {
-        Ok(report) => {
-            println!("{report}");
-            if report.errors == 0 {
+        Ok(share) => {
+            println!("{share}");
+            if share.errors == 0 {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
@@ -448,6 +480,101 @@ where
             eprintln!("error: {problem}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// `BENCH_ROUNDS`: how many times each server is loaded, in turns. Default 3.
+fn rounds_from_env() -> Result<u32, String> {
+    match std::env::var("BENCH_ROUNDS") {
+        Err(_) => Ok(3),
+        Ok(value) => match value.trim().parse::<u32>() {
+            Ok(rounds) if rounds > 0 => Ok(rounds),
+            _ => Err(format!(
+                "BENCH_ROUNDS must be a whole number above 0, not {value:?}"
+            )),
+        },
+    }
+}
+
+/// The reference every `/api/me` figure is divided by: a bare axum server, served by
+/// `axum::serve` with no layers, whose `/api/me` answers `user` (the same bytes the
+/// lesson sends) from memory. It reads no cookie and no database: it is what the HTTP
+/// stack alone costs on this machine, today. Serves until the runtime ends; returns
+/// its `http://127.0.0.1:PORT`.
+pub async fn bare_server(user: String) -> io::Result<String> {
+    use axum::http::header::CONTENT_TYPE;
+    use axum::routing::get;
+
+    let user = axum::body::Bytes::from(user);
+    let routes = axum::Router::new().route(
+        "/api/me",
+        get(move || {
+            let user = user.clone();
+            async move { ([(CONTENT_TYPE, "application/json")], user) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, routes).await });
+    Ok(url)
+}
+
+/// A lesson against the reference, over all rounds: the figure the README reports.
+pub struct Share {
+    /// The lesson's requests per second over the reference's (all rounds together).
+    pub throughput: f64,
+    /// The lesson's p99 over the reference's (the median round of each).
+    pub p99: f64,
+    lesson_rate: f64,
+    bare_rate: f64,
+    lesson_p99: Duration,
+    bare_p99: Duration,
+    /// Wrong answers and lost connections, both servers together.
+    pub errors: u64,
+}
+
+impl Share {
+    pub fn new(lesson: &[Report], bare: &[Report]) -> Share {
+        let rate = |reports: &[Report]| {
+            let requests: u64 = reports.iter().map(|r| r.requests).sum();
+            let seconds: f64 = reports.iter().map(|r| r.elapsed.as_secs_f64()).sum();
+            requests as f64 / seconds.max(f64::MIN_POSITIVE)
+        };
+        // The median round: one round disturbed by something else moves it least.
+        let p99 = |reports: &[Report]| {
+            let mut p99s: Vec<Duration> = reports.iter().map(|r| r.p99).collect();
+            p99s.sort_unstable();
+            p99s.get(p99s.len() / 2).copied().unwrap_or_default()
+        };
+        let (lesson_rate, bare_rate) = (rate(lesson), rate(bare));
+        let (lesson_p99, bare_p99) = (p99(lesson), p99(bare));
+        Share {
+            throughput: lesson_rate / bare_rate.max(f64::MIN_POSITIVE),
+            p99: lesson_p99.as_secs_f64() / bare_p99.as_secs_f64().max(f64::MIN_POSITIVE),
+            lesson_rate,
+            bare_rate,
+            lesson_p99,
+            bare_p99,
+            errors: lesson.iter().chain(bare).map(|r| r.errors).sum(),
+        }
+    }
+}
+
+impl fmt::Display for Share {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        write!(
+            f,
+            "share: {:.0}% of bare axum's requests per second ({:.0} against {:.0}); \
+             p99 {:.2} times bare axum's ({:.2} ms against {:.2} ms); {} errors",
+            self.throughput * 100.0,
+            self.lesson_rate,
+            self.bare_rate,
+            self.p99,
+            ms(self.lesson_p99),
+            ms(self.bare_p99),
+            self.errors,
+        )
     }
 }
 

@@ -85,6 +85,9 @@ async fn connect_sqlite(url: &str) -> Result<AnyPool, sqlx::Error> {
     }
     AnyPoolOptions::new()
         .max_connections(8)
+        // No ping before each query: a SQLite file cannot hang up, and the ping was one
+        // more round trip to the connection's thread every time (see `crate::reads`).
+        .test_before_acquire(false)
         .after_connect(|connection, _| {
             Box::pin(async move {
                 // SQLite allows one writer at a time. A busy writer makes the others wait

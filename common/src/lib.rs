@@ -24,6 +24,7 @@ pub mod db;
 pub mod error;
 pub mod limits;
 pub mod passwords;
+pub mod reads;
 pub mod serve;
 #[cfg(feature = "story")]
 pub mod story;

@@ -1,7 +1,7 @@
 //! Bad requests get the one JSON error shape, never axum's plain-text rejections.
 
 use axum::Router;
-use axum::routing::post;
+use axum::routing::{get, post};
 use common::story::{Method, Payload, Story, spawn_app};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -15,8 +15,23 @@ async fn greet(common::Json(greeting): common::Json<Greeting>) -> common::Json<V
     common::Json(json!({ "hello": greeting.name }))
 }
 
+async fn broken() -> &'static str {
+    panic!("a bug in a handler")
+}
+
+async fn unfinished() -> &'static str {
+    todo!("step 2 of the exercise")
+}
+
 async fn server() -> Story {
-    spawn_app(|_, _| async { Ok::<_, ()>(Router::new().route("/greet", post(greet))) }).await
+    spawn_app(|_, _| async {
+        let routes = Router::new()
+            .route("/greet", post(greet))
+            .route("/broken", get(broken))
+            .route("/unfinished", get(unfinished));
+        Ok::<_, ()>(routes)
+    })
+    .await
 }
 
 #[tokio::test]
@@ -104,4 +119,24 @@ async fn unknown_paths_and_methods_are_json_too() {
     reply.assert_error(404, "No such endpoint");
     let reply = client.get("wrong method", "/greet").await;
     reply.assert_error(405, "This endpoint does not accept that method");
+}
+
+#[tokio::test]
+async fn a_panicking_handler_is_a_json_500_and_the_connection_goes_on() {
+    let story = server().await;
+    let mut client = story.client("client");
+    let reply = client.get("bug", "/broken").await;
+    assert_eq!(reply.status, 500);
+    assert_eq!(reply.json(), json!({ "error": "Internal server error" }));
+    // In an exercise, a `todo!()` says which step is next instead.
+    let reply = client.get("todo", "/unfinished").await;
+    assert_eq!(reply.status, 500);
+    assert_eq!(
+        reply.json(),
+        json!({ "error": "Exercise not finished: not yet implemented: step 2 of the exercise" })
+    );
+    let reply = client
+        .post("after", "/greet", json!({ "name": "Ada" }))
+        .await;
+    assert_eq!(reply.status, 200);
 }

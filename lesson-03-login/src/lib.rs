@@ -62,8 +62,8 @@ pub fn routes() -> Router<AppState> {
 /// because lesson 04 answers the same question properly, with `/api/me`.
 pub async fn app(config: &Config, clock: Clock) -> Result<Router, sqlx::Error> {
     let state = AppState::connect(config, clock).await?;
-    Ok(routes()
-        .route("/api/session", get(handlers::current_session))
-        .layer(state.sessions.retired_keys()) // SESSION_PREVIOUS_SECRETS: src/session.rs
-        .with_state(state))
+    let routes = routes().route("/api/session", get(handlers::current_session));
+    // SESSION_PREVIOUS_SECRETS: src/session.rs
+    let routes = state.sessions.with_retired_keys(routes);
+    Ok(routes.with_state(state))
 }

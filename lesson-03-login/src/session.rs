@@ -17,14 +17,14 @@
 //! cookie comes back sealed with the current one. Lesson 07 shows it on two servers.
 
 use std::convert::Infallible;
-use std::pin::Pin;
 use std::time::Duration;
 
+use axum::Router;
 use axum::extract::{FromRef, FromRequestParts, Request, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
-use axum::middleware::{FromFnLayer, Next, from_fn_with_state};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, Key, PrivateCookieJar, SameSite};
 use common::{Clock, Config};
@@ -161,21 +161,19 @@ impl SessionSettings {
 // browsers that never came back, and they may well have expired already. (Express's
 // cookie-session does the same with its `keys` list.)
 
-/// The middleware [`SessionSettings::retired_keys`] makes, as a type a router can take.
-pub type RetiredKeys = FromFnLayer<
-    fn(State<SessionSettings>, Request, Next) -> Pin<Box<dyn Future<Output = Response> + Send>>,
-    SessionSettings,
-    (State<SessionSettings>, Request),
->;
-
 impl SessionSettings {
-    /// A layer for the app's router: a session cookie sealed with a retired key still
+    /// `routes` with a layer for retired keys: a session cookie sealed with one still
     /// logs its user in, and the response seals it again with the current key. With no
-    /// retired keys it changes nothing.
-    pub fn retired_keys(&self) -> RetiredKeys {
-        from_fn_with_state(self.clone(), |settings, request, next| {
-            Box::pin(reseal_retired(settings, request, next))
-        })
+    /// retired keys, `routes` come back as they are: a layer that only passes requests
+    /// on would still cost every request a boxed future.
+    pub fn with_retired_keys<S>(&self, routes: Router<S>) -> Router<S>
+    where
+        S: Clone + Send + Sync + 'static,
+    {
+        if self.previous_keys.is_empty() {
+            return routes;
+        }
+        routes.layer(from_fn_with_state(self.clone(), reseal_retired))
     }
 
     /// The request's session cookie sealed again with the current key, if it opens only
@@ -206,7 +204,7 @@ impl SessionSettings {
     }
 }
 
-/// The middleware of [`SessionSettings::retired_keys`]. The handler sees the
+/// The middleware of [`SessionSettings::with_retired_keys`]. The handler sees the
 /// cookie as if the browser had sent it sealed with the current key, so nothing else in
 /// the lesson knows about retired keys. The response carries the new cookie, unless the
 /// handler set or removed the session cookie itself (a login, a logout).

@@ -26,10 +26,11 @@ pub fn routes() -> Router<AppState> {
 /// The lesson's server, ready for `common::serve::run` or a story.
 pub async fn app(config: &Config, clock: Clock) -> Result<Router, sqlx::Error> {
     let state = AppState::connect(config, clock).await?;
-    Ok(routes()
+    let routes = routes()
         .route("/", get(page::page))
         // Where the page goes after a login: the same page, loaded afresh.
-        .route("/welcome", get(page::page))
-        .layer(state.sessions.retired_keys()) // SESSION_PREVIOUS_SECRETS: lesson 03
-        .with_state(state))
+        .route("/welcome", get(page::page));
+    // SESSION_PREVIOUS_SECRETS: lesson 03
+    let routes = state.sessions.with_retired_keys(routes);
+    Ok(routes.with_state(state))
 }

@@ -29,9 +29,8 @@ pub async fn page() -> Html<String> {
 /// The lesson's server, ready for `common::serve::run` or a story.
 pub async fn app(config: &Config, clock: Clock) -> Result<Router, sqlx::Error> {
     let state = AppState::connect(config, clock).await?;
-    Ok(routes()
-        .route("/", get(page))
-        .route("/welcome", get(page))
-        .layer(state.sessions.retired_keys()) // SESSION_PREVIOUS_SECRETS: lesson 03
-        .with_state(state))
+    let routes = routes().route("/", get(page)).route("/welcome", get(page));
+    // SESSION_PREVIOUS_SECRETS: lesson 03
+    let routes = state.sessions.with_retired_keys(routes);
+    Ok(routes.with_state(state))
 }

@@ -10,7 +10,9 @@
 //!   in whole seconds since 1970, and the row's key is not the token itself. The same
 //!   SQL runs on SQLite and PostgreSQL (`DATABASE_URL=postgres://…`): write the values
 //!   as `$1`, `$2`, …, which both understand;
-//! - the store's pool, clock and timeouts (the fields of `SessionStore`, src/store.rs);
+//! - the store's pool, clock and timeouts (the fields of `SessionStore`, src/store.rs).
+//!   Its `reads` field is a shortcut for reads asked on every request (`common::reads`
+//!   says why); the pool alone is enough to pass;
 //! - what the imports below bring in (src/store.rs and src/token.rs say what each does).
 
 // While the `todo!()`s stand, the compiler would warn that the parameters, the imports
@@ -19,8 +21,8 @@
 
 use common::User;
 use common::db::{rfc3339_time, unix_time};
+use common::reads::Columns;
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use crate::store::{LoggedIn, SessionStore, seconds, session_from_row};
 use crate::token::token_hash;
@@ -74,12 +76,12 @@ impl SessionStore {
 /// A session and its user from one row of `sessions JOIN users`. It reads the session's
 /// public_id, user_id, created_at, last_seen_at, expires_at, user_agent, and the user's
 /// username and `users.created_at AS user_created_at`.
-fn logged_in_from_row(row: &AnyRow) -> Result<LoggedIn, sqlx::Error> {
+fn logged_in_from_row(row: &dyn Columns) -> Result<LoggedIn, sqlx::Error> {
     let session = session_from_row(row)?;
     let user = User {
         id: session.user_id,
-        username: row.try_get("username")?,
-        created_at: rfc3339_time(&row.try_get::<String, _>("user_created_at")?)?,
+        username: row.text("username")?,
+        created_at: rfc3339_time(&row.text("user_created_at")?)?,
     };
     Ok(LoggedIn { session, user })
 }

@@ -13,8 +13,7 @@
 
 use common::User;
 use common::db::{rfc3339_time, unix_time};
-use sqlx::Row;
-use sqlx::any::AnyRow;
+use common::reads::{Columns, Value};
 
 use crate::store::{LoggedIn, SessionStore, seconds, session_from_row};
 use crate::token::token_hash;
@@ -34,25 +33,25 @@ impl SessionStore {
         let idle = seconds(self.timeouts.idle);
 
         // Both timeouts are part of the question, so an expired row is never an answer,
-        // even if the purge has not got to it yet.
-        let row = sqlx::query(
-            "SELECT sessions.public_id, sessions.user_id, sessions.created_at,
+        // even if the purge has not got to it yet. `reads`, not `pool`: this runs on every
+        // request, and `common::reads` answers it without a trip to another thread.
+        let found = self
+            .reads
+            .fetch_optional(
+                "SELECT sessions.public_id, sessions.user_id, sessions.created_at,
                     sessions.last_seen_at, sessions.expires_at, sessions.user_agent,
                     users.username, users.created_at AS user_created_at
              FROM sessions JOIN users ON users.id = sessions.user_id
              WHERE sessions.token_hash = $1
                AND sessions.expires_at > $2          -- absolute: not past its hard end
                AND sessions.last_seen_at > $2 - $3   -- idle: used within the idle timeout",
-        )
-        .bind(&hash[..])
-        .bind(now)
-        .bind(idle)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else {
+                &[Value::Bytes(&hash), Value::Int(now), Value::Int(idle)],
+                logged_in_from_row,
+            )
+            .await?;
+        let Some(mut found) = found else {
             return Ok(None);
         };
-        let mut found = logged_in_from_row(&row)?;
 
         // Times are whole seconds, so a burst of requests in one second writes once.
         if found.session.last_seen_at.unix_timestamp() < now {
@@ -93,12 +92,12 @@ impl SessionStore {
 /// A session and its user from one row of `sessions JOIN users`. It reads the session's
 /// public_id, user_id, created_at, last_seen_at, expires_at, user_agent, and the user's
 /// username and `users.created_at AS user_created_at`.
-fn logged_in_from_row(row: &AnyRow) -> Result<LoggedIn, sqlx::Error> {
+fn logged_in_from_row(row: &dyn Columns) -> Result<LoggedIn, sqlx::Error> {
     let session = session_from_row(row)?;
     let user = User {
         id: session.user_id,
-        username: row.try_get("username")?,
-        created_at: rfc3339_time(&row.try_get::<String, _>("user_created_at")?)?,
+        username: row.text("username")?,
+        created_at: rfc3339_time(&row.text("user_created_at")?)?,
     };
     Ok(LoggedIn { session, user })
 }

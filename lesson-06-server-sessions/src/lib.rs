@@ -36,6 +36,7 @@ use common::{Accounts, ApiError, Clock, Config, Credentials, Json};
 use serde::Serialize;
 use serde_json::Value;
 use time::OffsetDateTime;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use store::{LoggedIn, Session, SessionStore, Timeouts};
 
@@ -88,7 +89,10 @@ pub fn routes(state: AppState) -> Router {
         .route("/api/sessions/{id}", delete(end_session))
         // Every API answer says who you are or hands out a session, so no browser or
         // proxy may keep a copy: the next person at a shared computer could be shown it.
-        .layer(axum::middleware::map_response(no_store));
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
     Router::new()
         .route("/", get(page))
         .merge(api)
@@ -267,13 +271,6 @@ async fn end_all_sessions(
     let me = app.required(&jar).await?;
     app.sessions.revoke_all(me.user.id).await?;
     Ok((StatusCode::NO_CONTENT, removed(jar)))
-}
-
-async fn no_store(mut response: Response) -> Response {
-    response
-        .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 /// The page: plain HTML and JavaScript, built into the binary. No build step.

@@ -28,9 +28,9 @@ use std::time::Duration;
 
 use common::config::{ConfigError, seconds_from_env};
 use common::db::{Migration, unix_time};
+use common::reads::{Columns, Reads};
 use common::{Clock, User};
-use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 use time::OffsetDateTime;
 
 use crate::token::{Token, random_url_safe, token_hash};
@@ -97,6 +97,11 @@ pub struct LoggedIn {
 #[derive(Clone, Debug)]
 pub struct SessionStore {
     pub(crate) pool: AnyPool,
+    /// For `lookup`, the read on every request: on the request's own thread where the
+    /// database allows it (see `common::reads`). Writes go through `pool`.
+    // A warm-up's `lookup` may use the pool alone (`--features exercise`).
+    #[cfg_attr(feature = "exercise", allow(dead_code))]
+    pub(crate) reads: Reads,
     pub(crate) clock: Clock,
     pub(crate) timeouts: Timeouts,
 }
@@ -111,6 +116,7 @@ impl SessionStore {
     ) -> Result<Self, sqlx::Error> {
         common::db::migrate(&pool, MIGRATIONS).await?;
         Ok(Self {
+            reads: Reads::new(pool.clone()),
             pool,
             clock,
             timeouts,
@@ -178,7 +184,7 @@ impl SessionStore {
         .fetch_all(&self.pool)
         .await?
         .iter()
-        .map(session_from_row)
+        .map(|row| session_from_row(row))
         .collect()
     }
 
@@ -236,14 +242,14 @@ pub(crate) fn seconds(duration: Duration) -> i64 {
 }
 
 /// One row of `sessions` (at least the six columns [`Session`] has).
-pub(crate) fn session_from_row(row: &AnyRow) -> Result<Session, sqlx::Error> {
+pub(crate) fn session_from_row(row: &dyn Columns) -> Result<Session, sqlx::Error> {
     Ok(Session {
-        public_id: row.try_get("public_id")?,
-        user_id: row.try_get("user_id")?,
+        public_id: row.text("public_id")?,
+        user_id: row.int("user_id")?,
         // The times are whole seconds since 1970 in the table.
-        created_at: unix_time(row.try_get("created_at")?)?,
-        last_seen_at: unix_time(row.try_get("last_seen_at")?)?,
-        expires_at: unix_time(row.try_get("expires_at")?)?,
-        user_agent: row.try_get("user_agent")?,
+        created_at: unix_time(row.int("created_at")?)?,
+        last_seen_at: unix_time(row.int("last_seen_at")?)?,
+        expires_at: unix_time(row.int("expires_at")?)?,
+        user_agent: row.optional_text("user_agent")?,
     })
 }
