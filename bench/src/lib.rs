@@ -56,6 +56,10 @@ pub struct Load {
     /// If set, every answer's body must be exactly this.
     pub expected_body: Option<String>,
     pub connections: usize,
+    /// `Some(n)`: `n` threads of the load generator's own, each with its share of the
+    /// connections, like wrk's `-t` (see [`Load::run`]). `None`: the connections run
+    /// on the runtime that calls [`Load::run`], as the login flood needs.
+    pub threads: Option<usize>,
     /// How long the measured part lasts, after the warm-up.
     pub duration: Duration,
     /// Stops the measured part early after this many requests (all connections together).
@@ -74,6 +78,7 @@ impl Load {
             cookies: Vec::new(),
             expected_body: None,
             connections: 64,
+            threads: None,
             duration: Duration::from_secs(10),
             max_requests: 10_000_000,
             warm_up: Duration::from_secs(1),
@@ -127,14 +132,6 @@ impl Load {
             self.cookies.iter().map(|c| request(&line(c))).collect()
         };
 
-        let mut streams = Vec::with_capacity(self.connections);
-        for _ in 0..self.connections {
-            let stream = TcpStream::connect(host).await?;
-            // Send each small request at once instead of waiting to fill a packet.
-            stream.set_nodelay(true)?;
-            streams.push(stream);
-        }
-
         let measure_from = Instant::now() + self.warm_up;
         let plan = Arc::new(Plan {
             measure_from,
@@ -143,20 +140,59 @@ impl Load {
             sent: AtomicU64::new(0),
             expected_body: self.expected_body.clone().map(String::into_bytes),
         });
-        let tasks: Vec<_> = streams
-            .into_iter()
-            .enumerate()
-            .map(|(i, stream)| {
-                let request = requests[i % requests.len()].clone();
-                tokio::spawn(keep_asking(stream, request, plan.clone()))
-            })
-            .collect();
+        let request_of = |i: usize| requests[i % requests.len()].clone();
+        let connections = match self.threads {
+            None => {
+                let mut tasks = Vec::with_capacity(self.connections);
+                for i in 0..self.connections {
+                    let stream = TcpStream::connect(host).await?;
+                    // Send each small request at once instead of waiting to fill a packet.
+                    stream.set_nodelay(true)?;
+                    tasks.push(tokio::spawn(keep_asking(
+                        stream,
+                        request_of(i),
+                        plan.clone(),
+                    )));
+                }
+                let mut seen = Vec::with_capacity(tasks.len());
+                for task in tasks {
+                    seen.push(task.await.map_err(io::Error::other)?);
+                }
+                seen
+            }
+            // Like wrk's threads: each one is an event loop of its own with its share of
+            // the connections, and never wakes another one to share the work.
+            Some(threads) => {
+                let threads = threads.max(1);
+                // Plain std sockets, handed to the threads: a tokio socket belongs to
+                // the runtime that made it.
+                let mut own: Vec<Vec<(std::net::TcpStream, Arc<[u8]>)>> =
+                    (0..threads).map(|_| Vec::new()).collect();
+                for i in 0..self.connections {
+                    let stream = std::net::TcpStream::connect(host)?;
+                    stream.set_nodelay(true)?;
+                    stream.set_nonblocking(true)?;
+                    own[i % threads].push((stream, request_of(i)));
+                }
+                let threads: Vec<_> = own
+                    .into_iter()
+                    .map(|connections| {
+                        let plan = plan.clone();
+                        tokio::task::spawn_blocking(move || ask_from_one_thread(connections, plan))
+                    })
+                    .collect();
+                let mut seen = Vec::with_capacity(self.connections);
+                for thread in threads {
+                    seen.extend(thread.await.map_err(io::Error::other)??);
+                }
+                seen
+            }
+        };
 
         let mut latencies = Vec::new();
         let mut errors = 0;
         let mut first_error = None;
-        for task in tasks {
-            let connection = task.await.map_err(io::Error::other)?;
+        for connection in connections {
             latencies.extend(connection.latencies);
             errors += connection.errors;
             first_error = first_error.or(connection.first_error);
@@ -195,6 +231,29 @@ impl Connection {
         self.errors += 1;
         self.first_error.get_or_insert(what);
     }
+}
+
+/// One load generator thread: its connections, each asking in turn, on a runtime of
+/// its own.
+fn ask_from_one_thread(
+    connections: Vec<(std::net::TcpStream, Arc<[u8]>)>,
+    plan: Arc<Plan>,
+) -> io::Result<Vec<Connection>> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let mut tasks = Vec::with_capacity(connections.len());
+        for (stream, request) in connections {
+            let stream = TcpStream::from_std(stream)?;
+            tasks.push(tokio::spawn(keep_asking(stream, request, plan.clone())));
+        }
+        let mut seen = Vec::with_capacity(tasks.len());
+        for task in tasks {
+            seen.push(task.await.map_err(io::Error::other)?);
+        }
+        Ok(seen)
+    })
 }
 
 /// One connection: one request at a time, the next as soon as the answer is in.
@@ -398,6 +457,8 @@ impl fmt::Display for Report {
 /// - loads both in turns (reference, lesson, reference, lesson, ...: `BENCH_ROUNDS`
 ///   rounds, default 3), so that whatever else the machine does falls on both alike;
 ///   `BENCH_SECONDS` (default 10) is each server's measured time, split over the rounds;
+///   each server is loaded from 1 load thread and from 2 (or `BENCH_THREADS` only),
+///   and counts with the one that served it best;
 /// - prints every round and the lesson's **share**: its requests per second divided by
 ///   the reference's, and its p99 over the reference's. An absolute figure says as much
 ///   about the machine as about the lesson; the share holds from one machine to another.
@@ -425,47 +486,7 @@ where
     });
 
     let client = Runtime::new().expect("a runtime for the load");
-    let outcome = (|| {
-        let load = Load::from_env(&url, "/api/me")?;
-        let rounds = rounds_from_env()?;
-        let (cookies, user) = client.block_on(log_in(&url, load.connections));
-        let bare_url = server
-            .block_on(bare_server(user.clone()))
-            .map_err(|e| format!("starting the reference server: {e}"))?;
-        Ok((load, rounds, cookies, user, bare_url))
-    })()
-    .and_then(|(mut load, rounds, cookies, user, bare_url)| {
-        client.block_on(async move {
-            load.cookies = cookies;
-            load.expected_body = Some(user);
-            load.duration /= rounds;
-            let mut bare = Load {
-                base_url: bare_url,
-                ..load.clone()
-            };
-            // The reference gets the same `Cookie` headers: reading them is HTTP work too.
-            bare.cookies.clone_from(&load.cookies);
-            println!(
-                "{label}: {} connections (one session each); {rounds} rounds of \
-             {:.1} s for each server, after {} s of warm-up",
-                load.connections,
-                load.duration.as_secs_f64(),
-                load.warm_up.as_secs(),
-            );
-            let (mut bare_reports, mut lesson_reports) = (Vec::new(), Vec::new());
-            for round in 1..=rounds {
-                let measured = bare.run().await;
-                let measured = measured.map_err(|e| format!("opening the connections: {e}"))?;
-                println!("  round {round}, bare axum: {measured}");
-                bare_reports.push(measured);
-                let measured = load.run().await;
-                let measured = measured.map_err(|e| format!("opening the connections: {e}"))?;
-                println!("  round {round}, the lesson: {measured}");
-                lesson_reports.push(measured);
-            }
-            Ok::<_, String>(Share::new(&lesson_reports, &bare_reports))
-        })
-    });
+    let outcome = against_bare_axum(label, &url, &server, &client);
     // Returning rather than calling `exit` lets the temporary database be deleted.
     match outcome {
         Ok(share) => {
@@ -483,14 +504,81 @@ where
     }
 }
 
-/// `BENCH_ROUNDS`: how many times each server is loaded, in turns. Default 3.
-fn rounds_from_env() -> Result<u32, String> {
-    match std::env::var("BENCH_ROUNDS") {
-        Err(_) => Ok(3),
+/// The rounds of [`bench_me`]: logs in, starts the reference on `server`'s runtime,
+/// loads both in turns from `client`'s, and prints each round.
+fn against_bare_axum(
+    label: &str,
+    url: &str,
+    server: &tokio::runtime::Runtime,
+    client: &tokio::runtime::Runtime,
+) -> Result<Share, String> {
+    let mut load = Load::from_env(url, "/api/me")?;
+    let rounds = number_from_env("BENCH_ROUNDS", 3)?;
+    // With 1 load thread, or with 2: on two cores, the second thread drives the bare
+    // server a little faster and slows the lessons down, taking a core's share from
+    // them. Each server counts with its better load (`Share::best_of`).
+    let loads: Vec<usize> = match std::env::var("BENCH_THREADS") {
+        Ok(_) => vec![number_from_env("BENCH_THREADS", 1)? as usize],
+        Err(_) => vec![1, 2],
+    };
+    let (cookies, user) = client.block_on(log_in(url, load.connections));
+    let bare_url = server
+        .block_on(bare_server(user.clone()))
+        .map_err(|e| format!("starting the reference server: {e}"))?;
+    load.duration /= rounds * loads.len() as u32;
+    // The reference gets the same `Cookie` headers: reading them is HTTP work too.
+    load.cookies = cookies;
+    load.expected_body = Some(user);
+    let bare = Load {
+        base_url: bare_url,
+        ..load.clone()
+    };
+    println!(
+        "{label}: {} connections (one session each), from {loads:?} load threads; \
+         {rounds} rounds of {:.1} s for each server and load, after {} s of warm-up each",
+        load.connections,
+        load.duration.as_secs_f64(),
+        load.warm_up.as_secs(),
+    );
+    let opening = |e: io::Error| format!("opening the connections: {e}");
+    let mut measured = vec![(Vec::new(), Vec::new()); loads.len()];
+    for round in 1..=rounds {
+        for (threads, (lesson_reports, bare_reports)) in loads.iter().zip(&mut measured) {
+            for (name, server, reports) in [
+                ("bare axum ", &bare, &mut *bare_reports),
+                ("the lesson", &load, &mut *lesson_reports),
+            ] {
+                let server = Load {
+                    threads: Some(*threads),
+                    ..server.clone()
+                };
+                let report = client.block_on(server.run()).map_err(opening)?;
+                println!("  round {round}, {threads} load thread(s), {name}: {report}");
+                reports.push(report);
+            }
+        }
+    }
+    let errors = measured
+        .iter()
+        .flat_map(|(l, b)| l.iter().chain(b))
+        .map(|r| r.errors)
+        .sum();
+    let sides: Vec<(Side, Side)> = loads
+        .iter()
+        .zip(&measured)
+        .map(|(threads, (lesson, bare))| (Side::new(lesson, *threads), Side::new(bare, *threads)))
+        .collect();
+    Ok(Share::best_of(&sides, errors))
+}
+
+/// A whole number above 0 from the environment variable `name`, or `default`.
+fn number_from_env(name: &str, default: u32) -> Result<u32, String> {
+    match std::env::var(name) {
+        Err(_) => Ok(default),
         Ok(value) => match value.trim().parse::<u32>() {
-            Ok(rounds) if rounds > 0 => Ok(rounds),
+            Ok(number) if number > 0 => Ok(number),
             _ => Err(format!(
-                "BENCH_ROUNDS must be a whole number above 0, not {value:?}"
+                "{name} must be a whole number above 0, not {value:?}"
             )),
         },
     }
@@ -519,44 +607,65 @@ pub async fn bare_server(user: String) -> io::Result<String> {
     Ok(url)
 }
 
-/// A lesson against the reference, over all rounds: the figure the README reports.
+/// One server under one load (a number of load threads), over all its rounds.
+#[derive(Clone, Copy, Debug)]
+pub struct Side {
+    /// Requests per second, all rounds together.
+    pub rate: f64,
+    /// The median round's p99: one round disturbed by something else moves it least.
+    pub p99: Duration,
+    pub threads: usize,
+}
+
+impl Side {
+    pub fn new(reports: &[Report], threads: usize) -> Side {
+        let requests: u64 = reports.iter().map(|r| r.requests).sum();
+        let seconds: f64 = reports.iter().map(|r| r.elapsed.as_secs_f64()).sum();
+        let mut p99s: Vec<Duration> = reports.iter().map(|r| r.p99).collect();
+        p99s.sort_unstable();
+        Side {
+            rate: requests as f64 / seconds.max(f64::MIN_POSITIVE),
+            p99: p99s.get(p99s.len() / 2).copied().unwrap_or_default(),
+            threads,
+        }
+    }
+}
+
+/// A lesson against the reference: the figure the README reports. Each server counts
+/// with the load that served it best, so that the share depends on neither server being
+/// handicapped by the load generator.
 pub struct Share {
-    /// The lesson's requests per second over the reference's (all rounds together).
-    pub throughput: f64,
-    /// The lesson's p99 over the reference's (the median round of each).
-    pub p99: f64,
-    lesson_rate: f64,
-    bare_rate: f64,
-    lesson_p99: Duration,
-    bare_p99: Duration,
-    /// Wrong answers and lost connections, both servers together.
+    pub lesson: Side,
+    pub bare: Side,
+    /// Wrong answers and lost connections, both servers, every load.
     pub errors: u64,
 }
 
 impl Share {
-    pub fn new(lesson: &[Report], bare: &[Report]) -> Share {
-        let rate = |reports: &[Report]| {
-            let requests: u64 = reports.iter().map(|r| r.requests).sum();
-            let seconds: f64 = reports.iter().map(|r| r.elapsed.as_secs_f64()).sum();
-            requests as f64 / seconds.max(f64::MIN_POSITIVE)
+    /// `loads`: for each number of load threads, the lesson's and the reference's sides.
+    pub fn best_of(loads: &[(Side, Side)], errors: u64) -> Share {
+        let best = |pick: fn(&(Side, Side)) -> Side| {
+            loads
+                .iter()
+                .map(pick)
+                .max_by(|a, b| a.rate.total_cmp(&b.rate))
+                .expect("at least one load")
         };
-        // The median round: one round disturbed by something else moves it least.
-        let p99 = |reports: &[Report]| {
-            let mut p99s: Vec<Duration> = reports.iter().map(|r| r.p99).collect();
-            p99s.sort_unstable();
-            p99s.get(p99s.len() / 2).copied().unwrap_or_default()
-        };
-        let (lesson_rate, bare_rate) = (rate(lesson), rate(bare));
-        let (lesson_p99, bare_p99) = (p99(lesson), p99(bare));
         Share {
-            throughput: lesson_rate / bare_rate.max(f64::MIN_POSITIVE),
-            p99: lesson_p99.as_secs_f64() / bare_p99.as_secs_f64().max(f64::MIN_POSITIVE),
-            lesson_rate,
-            bare_rate,
-            lesson_p99,
-            bare_p99,
-            errors: lesson.iter().chain(bare).map(|r| r.errors).sum(),
+            lesson: best(|load| load.0),
+            bare: best(|load| load.1),
+            errors,
         }
+    }
+
+    /// The lesson's requests per second over the reference's.
+    pub fn throughput(&self) -> f64 {
+        self.lesson.rate / self.bare.rate.max(f64::MIN_POSITIVE)
+    }
+
+    /// The lesson's p99 over the reference's.
+    pub fn p99(&self) -> f64 {
+        self.lesson.p99.as_secs_f64() / self.bare.p99.as_secs_f64().max(f64::MIN_POSITIVE)
     }
 }
 
@@ -565,14 +674,17 @@ impl fmt::Display for Share {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         write!(
             f,
-            "share: {:.0}% of bare axum's requests per second ({:.0} against {:.0}); \
-             p99 {:.2} times bare axum's ({:.2} ms against {:.2} ms); {} errors",
-            self.throughput * 100.0,
-            self.lesson_rate,
-            self.bare_rate,
-            self.p99,
-            ms(self.lesson_p99),
-            ms(self.bare_p99),
+            "share: {:.0}% of bare axum's requests per second ({:.0} with {} load thread(s), \
+             against {:.0} with {}); p99 {:.2} times bare axum's ({:.2} ms against {:.2} ms); \
+             {} errors",
+            self.throughput() * 100.0,
+            self.lesson.rate,
+            self.lesson.threads,
+            self.bare.rate,
+            self.bare.threads,
+            self.p99(),
+            ms(self.lesson.p99),
+            ms(self.bare.p99),
             self.errors,
         )
     }
