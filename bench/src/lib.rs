@@ -10,7 +10,8 @@
 //!
 //! [`Load`] starts no server and logs nobody in: it takes the base URL, the path and the
 //! `Cookie` header(s) to send. [`bench_me`] is the whole benchmark the lessons run around
-//! it: serve a lesson, log in, load `/api/me`, print the report. [`Load::run`] opens
+//! it: serve a lesson and, as the reference, a bare axum server; log in; load `/api/me`
+//! on both in turns; print the lesson's share of the bare server. [`Load::run`] opens
 //! `connections` keep-alive connections and has each send the same request again and
 //! again until `duration` is over or `max_requests` have been sent, whichever comes
 //! first. Every answer must be a `200` (and, if set, have exactly `expected_body`);
@@ -18,7 +19,8 @@
 //!
 //! Like wrk, the load side stays lean so that the machine's cores go to the server being
 //! measured: each connection writes prepared request bytes and reads the answer with a
-//! minimal HTTP/1.1 reader, straight on a tokio `TcpStream`. That reader knows only what
+//! minimal HTTP/1.1 reader, straight on a tokio `TcpStream`, and with [`Load::threads`]
+//! the connections run on threads of their own, each its own event loop, as wrk's do. That reader knows only what
 //! axum sends here: a status line, headers, and a body with a `content-length`.
 //!
 //! Run benchmarks in release mode: a debug build measures the compiler's debug settings,

@@ -5,6 +5,7 @@
 //! | [`config`] | settings from the environment and `.env`, checked once at start |
 //! | [`db`] | one pool for SQLite (the default) or PostgreSQL (feature `postgres`), with migrations applied |
 //! | [`users`] | the `User` model and its store |
+//! | [`reads`] | the read asked on every request, on the request's own thread for a SQLite file |
 //! | [`passwords`] | bcrypt off the async runtime, one hash per core, without silent truncation |
 //! | [`accounts`] | register and check a login, with input validation and equal work for unknown users |
 //! | [`error`] | one JSON error shape, and a `Json` extractor that uses it |
