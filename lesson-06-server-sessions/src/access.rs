@@ -35,19 +35,17 @@ impl SessionStore {
         // Both timeouts are part of the question, so an expired row is never an answer,
         // even if the purge has not got to it yet. `reads`, not `pool`: this runs on every
         // request, and `common::reads` answers it without a trip to another thread.
+        let sql = "SELECT sessions.public_id, sessions.user_id, sessions.created_at,
+                          sessions.last_seen_at, sessions.expires_at, sessions.user_agent,
+                          users.username, users.created_at AS user_created_at
+                   FROM sessions JOIN users ON users.id = sessions.user_id
+                   WHERE sessions.token_hash = $1
+                     AND sessions.expires_at > $2          -- absolute: not past its hard end
+                     AND sessions.last_seen_at > $2 - $3   -- idle: used within the idle timeout";
+        let values = [Value::Bytes(&hash), Value::Int(now), Value::Int(idle)];
         let found = self
             .reads
-            .fetch_optional(
-                "SELECT sessions.public_id, sessions.user_id, sessions.created_at,
-                    sessions.last_seen_at, sessions.expires_at, sessions.user_agent,
-                    users.username, users.created_at AS user_created_at
-             FROM sessions JOIN users ON users.id = sessions.user_id
-             WHERE sessions.token_hash = $1
-               AND sessions.expires_at > $2          -- absolute: not past its hard end
-               AND sessions.last_seen_at > $2 - $3   -- idle: used within the idle timeout",
-                &[Value::Bytes(&hash), Value::Int(now), Value::Int(idle)],
-                logged_in_from_row,
-            )
+            .fetch_optional(sql, &values, logged_in_from_row)
             .await?;
         let Some(mut found) = found else {
             return Ok(None);
