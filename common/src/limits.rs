@@ -37,6 +37,11 @@ pub struct Limits {
     pub header_timeout: Duration,
     /// How long a client may take to send a body, counted from its head (`BODY_TIMEOUT`).
     pub body_timeout: Duration,
+    /// Whether a hash runs at the lowest CPU priority, on Linux (see
+    /// `crate::passwords`). Always, except in tests: there the hashes are a millisecond
+    /// each, and the tests that compare login times want them at the same priority as
+    /// everything else on a machine busy with other tests.
+    pub hash_at_lowest_priority: bool,
 }
 
 impl Default for Limits {
@@ -48,17 +53,20 @@ impl Default for Limits {
             hash_queue: 64,
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(10),
+            hash_at_lowest_priority: true,
         }
     }
 }
 
 impl Limits {
-    /// The limits for tests: the defaults, with a long queue. Tests hash at bcrypt's lowest
+    /// The limits for tests: the defaults, with a long queue and hashes at the usual
+    /// priority. Tests hash at bcrypt's lowest
     /// cost (about a millisecond), so a thousand waiting logins drain in a second, and a
     /// test that sends 100 logins at once is not about load shedding.
     pub fn for_tests() -> Self {
         Self {
             hash_queue: 1000,
+            hash_at_lowest_priority: false,
             ..Self::default()
         }
     }
@@ -71,6 +79,7 @@ impl Limits {
             hash_queue: whole(var, "HASH_QUEUE", defaults.hash_queue, 0)?,
             header_timeout: seconds(var, "HEADER_TIMEOUT", defaults.header_timeout)?,
             body_timeout: seconds(var, "BODY_TIMEOUT", defaults.body_timeout)?,
+            hash_at_lowest_priority: defaults.hash_at_lowest_priority,
         })
     }
 }
@@ -162,6 +171,7 @@ mod tests {
                 hash_queue: 0,
                 header_timeout: Duration::from_secs(5),
                 body_timeout: Duration::from_secs(20),
+                hash_at_lowest_priority: true,
             }
         );
         assert_eq!(
