@@ -4,8 +4,8 @@
 //! sqlx gives each SQLite connection a thread of its own, and every query is a round
 //! trip to it: the request's task sends the query over a channel, the operating system
 //! wakes the connection's thread, which runs it and sends the row back, and the
-//! scheduler wakes the task again. SQLite itself finds a row by its key in about a
-//! microsecond; the two wake-ups cost many times that. For a login, once, it does not
+//! scheduler wakes the task again. SQLite itself finds a row by its key in a microsecond
+//! or two; the two wake-ups cost several times that. For a login, once, it does not
 //! matter. For `GET /api/me`, asked on every page load, it was most of the request: the
 //! profile in lesson 06's README ("What one request costs") shows where the time went.
 //!
