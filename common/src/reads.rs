@@ -142,6 +142,9 @@ impl Reads {
     }
 }
 
+/// What the caller gets: a row turned into a `T`, no row, or `map`'s error.
+type Found<T> = Result<Option<T>, sqlx::Error>;
+
 /// Read-only connections to one SQLite file, each used by one thread at a time.
 #[derive(Debug)]
 struct Readers {
@@ -156,13 +159,12 @@ impl Readers {
     /// The query on a connection of this thread. The outer `Err` is SQLite's (busy, not
     /// opened): ask sqlx instead. The inner one is `map`'s: the row was there but is not
     /// what the caller expects, which sqlx would say too.
-    #[allow(clippy::type_complexity)]
     fn fetch_optional<T>(
         &self,
         sql: &str,
         values: &[Value<'_>],
         map: fn(&dyn Columns) -> Result<T, sqlx::Error>,
-    ) -> rusqlite::Result<Result<Option<T>, sqlx::Error>> {
+    ) -> rusqlite::Result<Found<T>> {
         let connection = self.take()?;
         let answer = (|| {
             // Prepared once per connection, then reused: SQLite parses the SQL once.

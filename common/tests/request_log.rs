@@ -22,7 +22,20 @@ impl Write for Captured {
     }
 }
 
-async fn ask_with_a_cookie(server: &Server) {
+/// Serves one request with a cookie while a logger at `level` is the default, and
+/// returns what it wrote. One thread: the server's tasks run where that logger is.
+async fn log_of_one_request(level: tracing::Level) -> String {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let logger = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(level)
+        .finish();
+    let _default = tracing::subscriber::set_default(logger);
+
+    let routes = Router::new().route("/hello", get(|| async { "hi" }));
+    let server = Server::start("127.0.0.1:0", routes).await.unwrap();
     let answer = reqwest::Client::new()
         .get(format!("{}/hello", server.url))
         .header("cookie", "session=s3cr3t-value; theme=dark")
@@ -30,30 +43,13 @@ async fn ask_with_a_cookie(server: &Server) {
         .await
         .unwrap();
     assert_eq!(answer.status(), 200);
+    server.stop().await;
+    String::from_utf8(captured.0.lock().unwrap().clone()).unwrap()
 }
 
-// One thread: the server's tasks run where the logger below is the default.
 #[tokio::test(flavor = "current_thread")]
 async fn with_the_log_on_each_request_is_one_line_that_names_cookies_but_shows_no_value() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let logger = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
-    let _default = tracing::subscriber::set_default(logger);
-
-    let server = Server::start(
-        "127.0.0.1:0",
-        Router::new().route("/hello", get(|| async { "hi" })),
-    )
-    .await
-    .unwrap();
-    ask_with_a_cookie(&server).await;
-    server.stop().await;
-
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = log_of_one_request(tracing::Level::INFO).await;
     let answered: Vec<&str> = log.lines().filter(|l| l.contains("answered")).collect();
     assert_eq!(answered.len(), 1, "one line per request:\n{log}");
     assert!(answered[0].contains("path=/hello"), "{log}");
@@ -67,25 +63,6 @@ async fn with_the_log_on_each_request_is_one_line_that_names_cookies_but_shows_n
 
 #[tokio::test(flavor = "current_thread")]
 async fn with_the_log_off_requests_are_answered_all_the_same() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let quiet = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_max_level(tracing::Level::WARN)
-        .finish();
-    let _default = tracing::subscriber::set_default(quiet);
-
-    let server = Server::start(
-        "127.0.0.1:0",
-        Router::new().route("/hello", get(|| async { "hi" })),
-    )
-    .await
-    .unwrap();
-    ask_with_a_cookie(&server).await;
-    server.stop().await;
-    assert_eq!(
-        captured.0.lock().unwrap().len(),
-        0,
-        "nothing below WARN is logged"
-    );
+    let log = log_of_one_request(tracing::Level::WARN).await;
+    assert_eq!(log, "", "nothing below WARN is logged");
 }
