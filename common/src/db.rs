@@ -169,6 +169,32 @@ async fn connect_postgres(_url: &str) -> Result<AnyPool, sqlx::Error> {
     ))
 }
 
+/// Runs `purge` now and then every `every`, for as long as the runtime runs: the
+/// background task that deletes rows no query would accept any more (lesson 06's ended
+/// sessions, lesson 08's forgotten failures). It logs how many `rows` it deleted, or why
+/// it could not, and tries again at the next tick either way.
+pub fn spawn_purger<F, Fut>(
+    every: std::time::Duration,
+    rows: &'static str,
+    purge: F,
+) -> tokio::task::JoinHandle<()>
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<u64, sqlx::Error>> + Send,
+{
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        loop {
+            ticks.tick().await;
+            match purge().await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, rows, "purged"),
+                Err(error) => tracing::warn!(%error, rows, "could not purge"),
+            }
+        }
+    })
+}
+
 /// One migration, written for each database: the same tables, in each one's types.
 pub struct Migration {
     /// The order: migrations run from the lowest version up, once each.

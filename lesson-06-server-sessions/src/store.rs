@@ -213,16 +213,9 @@ impl SessionStore {
     /// server runs.
     pub fn spawn_purger(&self, every: Duration) -> tokio::task::JoinHandle<()> {
         let store = self.clone();
-        tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(every);
-            loop {
-                ticks.tick().await;
-                match store.purge_expired().await {
-                    Ok(0) => {}
-                    Ok(purged) => tracing::info!(purged, "deleted expired sessions"),
-                    Err(error) => tracing::warn!(%error, "could not purge expired sessions"),
-                }
-            }
+        common::db::spawn_purger(every, "expired sessions", move || {
+            let store = store.clone();
+            async move { store.purge_expired().await }
         })
     }
 }

@@ -225,14 +225,9 @@ impl LoginAttempts {
     /// Runs [`LoginAttempts::purge_forgotten`] now and then every `every`.
     pub fn spawn_purger(&self, every: Duration) -> tokio::task::JoinHandle<()> {
         let store = self.clone();
-        tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(every);
-            loop {
-                ticks.tick().await;
-                if let Err(error) = store.purge_forgotten().await {
-                    tracing::warn!(%error, "could not purge old login failures");
-                }
-            }
+        common::db::spawn_purger(every, "forgotten login failures", move || {
+            let store = store.clone();
+            async move { store.purge_forgotten().await }
         })
     }
 
