@@ -13,10 +13,10 @@
 //! | [`clock`] | the time, from the system or from a test |
 //! | [`serve`] | the router layers, serving on an address (with the client's address and timeouts), the start banner, graceful shutdown |
 //! | [`todo`] | telling a student's `todo!()` from a crash |
-//! | `story` | the harness that runs a lesson's story over HTTP, and the test app (feature `story`) |
 //!
-//! The benchmarks' load generator is not here: it is the `bench` crate, so no lesson
-//! compiles it.
+//! The story harness that plays a lesson over HTTP, and is the tests' test app, is the
+//! `story` crate; the benchmarks are in `maintainers/bench`. No lesson's `cargo run`
+//! compiles either.
 
 pub mod accounts;
 pub mod clock;
@@ -27,8 +27,6 @@ pub mod limits;
 pub mod passwords;
 pub mod reads;
 pub mod serve;
-#[cfg(feature = "story")]
-pub mod story;
 pub mod todo;
 pub mod users;
 

@@ -30,8 +30,8 @@ use axum::http::header::USER_AGENT;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum_extra::extract::cookie::CookieJar;
-use common::story::Story;
 use common::{Accounts, ApiError, Clock, Config, Credentials, Json, User};
+use story::Story;
 
 /// How the server tells one browser from another: a key per request, and the cookie jar
 /// to answer with (in case the key needs a cookie).

@@ -11,8 +11,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use common::story::{PASSWORD, Story};
 use common::{Accounts, ApiError, Clock, Config, Credentials, Json, User};
+use story::{PASSWORD, Story};
 
 /// How the server tells one browser from another: a key per request, and the cookie jar
 /// to answer with (in case the key needs a cookie).

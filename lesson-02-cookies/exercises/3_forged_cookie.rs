@@ -29,9 +29,9 @@ use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum_extra::extract::cookie::{Cookie, CookieJar, Key, SameSite, SignedCookieJar};
-use common::story::Story;
 use common::{ApiError, Config, Json};
 use serde::Serialize;
+use story::Story;
 
 /// The signed cookie that says the browser paid: `HttpOnly`, for the server only.
 pub const PLAN_COOKIE: &str = "plan";

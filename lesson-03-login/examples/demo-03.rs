@@ -1,11 +1,11 @@
 //! The lesson's story, printed live: `cargo run -p lesson-03-login --example demo-03`.
 
-#[path = "../tests/story/mod.rs"]
-mod story;
+#[path = "../tests/api/lesson_story.rs"]
+mod lesson_story;
 
-use common::story::Story;
+use story::Story;
 
 #[tokio::main]
 async fn main() {
-    story::run(Story::live()).await;
+    lesson_story::run(Story::live()).await;
 }

@@ -22,10 +22,10 @@
 use axum::extract::State;
 use axum_extra::extract::cookie::PrivateCookieJar;
 use common::passwords::Passwords;
-use common::story::Story;
 use common::users::StoredUser;
 use common::{Accounts, ApiError, Credentials, Json, User};
 use lesson_03_login::Session;
+use story::Story;
 
 /// `POST /api/login`, written out step by step. The flaw is not in here: fix
 /// `check_password`.

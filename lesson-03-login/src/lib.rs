@@ -6,10 +6,16 @@
 //! Lessons 04 and 05 build on this crate: they take [`routes`] and add their own.
 
 pub mod handlers;
-// `--features exercise` compiles your warm-up, exercises/1_login.rs, in place of this
-// module (see README, "Exercises").
-#[cfg_attr(feature = "exercise", path = "../exercises/1_login.rs")]
+// `--features 03-1-login` compiles your warm-up, exercises/1_login.rs, in this
+// module's place (see README, "Exercises"); rust-analyzer sees both files.
+#[cfg(not(feature = "03-1-login"))]
 pub mod login;
+#[cfg(feature = "03-1-login")]
+#[path = "../exercises/1_login.rs"]
+pub mod login;
+#[cfg(all(rust_analyzer, not(feature = "03-1-login")))]
+#[path = "../exercises/1_login.rs"]
+mod login_starter;
 pub mod session;
 
 use axum::Router;

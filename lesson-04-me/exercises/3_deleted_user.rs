@@ -20,9 +20,9 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use common::story::Story;
 use common::{Accounts, ApiError, Json, User, UserStore};
 use lesson_03_login::Session;
+use story::Story;
 
 /// `GET /api/me`, shortened. FLAWED: fix it once your test has shown the flaw.
 pub async fn me(

@@ -2,9 +2,9 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use common::story::Story;
 use common::{Accounts, ApiError, Json, User, UserStore};
 use lesson_03_login::Session;
+use story::Story;
 
 /// `GET /api/me`. Fixed: the status follows the database, not the cookie alone.
 pub async fn me(

@@ -4,10 +4,16 @@
 //! state, the same `Session`, the same register and login. This lesson adds `me` (the
 //! endpoint) and `page` (the page that calls it).
 
-// `--features exercise` compiles your warm-up, exercises/1_me.rs, in place of this
-// module (see README, "Exercises").
-#[cfg_attr(feature = "exercise", path = "../exercises/1_me.rs")]
+// `--features 04-1-me` compiles your warm-up, exercises/1_me.rs, in this
+// module's place (see README, "Exercises"); rust-analyzer sees both files.
+#[cfg(not(feature = "04-1-me"))]
 pub mod me;
+#[cfg(feature = "04-1-me")]
+#[path = "../exercises/1_me.rs"]
+pub mod me;
+#[cfg(all(rust_analyzer, not(feature = "04-1-me")))]
+#[path = "../exercises/1_me.rs"]
+mod me_starter;
 pub mod page;
 
 use axum::Router;

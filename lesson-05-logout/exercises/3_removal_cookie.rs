@@ -16,7 +16,7 @@
 
 use axum::http::StatusCode;
 use axum::http::header::{HeaderName, SET_COOKIE};
-use common::story::Story;
+use story::Story;
 
 /// `DELETE /api/logout`, by hand: 204, and the `session` cookie expired.
 pub async fn logout() -> (StatusCode, [(HeaderName, &'static str); 1]) {

@@ -9,7 +9,7 @@
 use axum::http::StatusCode;
 use axum::http::header::{HeaderName, SET_COOKIE};
 use axum_extra::extract::cookie::Cookie;
-use common::story::{Reply, Story};
+use story::{Reply, Story};
 use time::OffsetDateTime;
 
 /// `DELETE /api/logout`, by hand: 204, and the `session` cookie expired, at its own Path.

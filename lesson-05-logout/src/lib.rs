@@ -3,10 +3,16 @@
 //! Lessons 03 and 04 are reused as they are: this lesson adds `logout` and switches
 //! the page's logout button on.
 
-// `--features exercise` compiles your warm-up, exercises/1_logout.rs, in place of this
-// module (see README, "Exercises").
-#[cfg_attr(feature = "exercise", path = "../exercises/1_logout.rs")]
+// `--features 05-1-logout` compiles your warm-up, exercises/1_logout.rs, in this
+// module's place (see README, "Exercises"); rust-analyzer sees both files.
+#[cfg(not(feature = "05-1-logout"))]
 pub mod logout;
+#[cfg(feature = "05-1-logout")]
+#[path = "../exercises/1_logout.rs"]
+pub mod logout;
+#[cfg(all(rust_analyzer, not(feature = "05-1-logout")))]
+#[path = "../exercises/1_logout.rs"]
+mod logout_starter;
 
 use axum::Router;
 use axum::response::Html;

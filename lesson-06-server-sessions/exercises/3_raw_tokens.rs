@@ -24,7 +24,7 @@
 // quiet meanwhile; delete it when done.
 #![allow(unused_variables)]
 
-use common::story::Story;
+use story::Story;
 
 /// The key the server's `sessions` table keeps for the session whose cookie holds
 /// `token`. The server uses it twice: to write the row at login, and to find the row

@@ -5,8 +5,8 @@
 //! SHA-256 instead. The starter, with the exercise explained, is
 //! `exercises/3_raw_tokens.rs`.
 
-use common::story::Story;
 use sha2::{Digest, Sha256};
+use story::Story;
 
 /// The key the server's `sessions` table keeps for the session whose cookie holds
 /// `token`. The server uses it twice: to write the row at login, and to find the row

@@ -99,8 +99,8 @@ pub struct SessionStore {
     pub(crate) pool: AnyPool,
     /// For `lookup`, the read on every request: on the request's own thread where the
     /// database allows it (see `common::reads`). Writes go through `pool`.
-    // A warm-up's `lookup` may use the pool alone (`--features exercise`).
-    #[cfg_attr(feature = "exercise", allow(dead_code))]
+    // A warm-up's `lookup` may use the pool alone (`--features 06-1-access`).
+    #[cfg_attr(feature = "06-1-access", allow(dead_code))]
     pub(crate) reads: Reads,
     pub(crate) clock: Clock,
     pub(crate) timeouts: Timeouts,

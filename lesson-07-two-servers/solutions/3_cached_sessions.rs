@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use common::story::Story;
 use lesson_06_server_sessions::{LoggedIn, SessionStore};
+use story::Story;
 
 /// The answers one server has found, by token. Each server has its own: it lives in the
 /// server's memory, where the other server cannot see it.

@@ -1,13 +1,13 @@
 //! The story, printed live for a class: `cargo run -p lesson-08-brute-force --example demo-08`.
-//! Options after `--`: see `common::story::live` (`--step`, `--curl`, `--diagram`, …).
+//! Options after `--`: see `story::live` (`--step`, `--curl`, `--diagram`, …).
 
-#[path = "../tests/story/mod.rs"]
-mod story;
+#[path = "../tests/api/lesson_story.rs"]
+mod lesson_story;
 
-use common::story::Story;
+use story::Story;
 
 #[tokio::main]
 async fn main() {
     // As in lesson 06, the sessions live in the database: `--diagram` draws it too.
-    story::run(Story::live_with_database()).await;
+    lesson_story::run(Story::live_with_database()).await;
 }

@@ -25,8 +25,8 @@
 
 use std::net::IpAddr;
 
-use common::story::Story;
 use lesson_08_brute_force::Key;
+use story::Story;
 
 /// The key the guard counts the failures of a login for `username` from `client` under.
 /// Logins with the same key share one count, and one wait.

@@ -2,8 +2,8 @@
 
 use std::net::IpAddr;
 
-use common::story::{PASSWORD, Story, credentials};
 use lesson_08_brute_force::Key;
+use story::{PASSWORD, Story, credentials};
 
 /// The name and the address: an attacker elsewhere fills a count of their own, and
 /// Alice's laptop keeps its own.

@@ -1,0 +1,9 @@
+//! The runner's tests, in one test binary. They use a small course of their own in a
+//! temporary folder (`fixture`) and a fake checker, never the real lessons; `binary` also
+//! runs the real cargo checker on a tiny lesson crate.
+
+mod binary;
+mod fixture;
+mod reset;
+mod student;
+mod verify;

@@ -1,0 +1,153 @@
+//! The check of exercise 05-3, "a logout the browser ignores": your test must fail
+//! against flawed logouts, pass against your fixed one (and against lesson 03's), and
+//! your fixed logout must really remove the session cookie.
+//!
+//! `cargo test -p lesson-05-logout --test exercise_3_removal_cookie` checks the reference
+//! (solutions/); add `--features exercise` to check your starter (exercises/).
+
+// The reference, or with `--features 05-3-removal-cookie` your starter: only this exercise's
+// (see README, "Exercises"). rust-analyzer, which sets `cfg(rust_analyzer)`, sees both.
+#[cfg(all(rust_analyzer, not(feature = "05-3-removal-cookie")))]
+#[path = "../../exercises/3_removal_cookie.rs"]
+mod starter;
+#[cfg(not(feature = "05-3-removal-cookie"))]
+#[path = "../../solutions/3_removal_cookie.rs"]
+mod yours;
+#[cfg(feature = "05-3-removal-cookie")]
+#[path = "../../exercises/3_removal_cookie.rs"]
+mod yours;
+
+use axum::handler::Handler;
+use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::response::IntoResponse;
+use axum::routing::delete;
+use axum_extra::extract::cookie::Cookie;
+use lesson_05_logout::{AppState, Session};
+use story::hint_assert;
+use story::{Story, spawn_app, test_fails};
+use time::OffsetDateTime;
+
+/// Lesson 05's server with `logout` as its `DELETE /api/logout`.
+async fn server_with<H, T>(logout: H) -> Story
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    spawn_app(|config, clock| async move {
+        let state = AppState::connect(&config, clock).await?;
+        let routes = lesson_04_me::routes().route("/api/logout", delete(logout));
+        Ok::<_, sqlx::Error>(routes.with_state(state))
+    })
+    .await
+}
+
+// Three logouts a browser ignores. Each answers 204 with a removal that does not match
+// the session cookie (`session`, `Path=/`), so the browser keeps it.
+async fn without_path() -> impl IntoResponse {
+    (
+        StatusCode::NO_CONTENT,
+        [(SET_COOKIE, "session=; Max-Age=0; HttpOnly")],
+    )
+}
+async fn another_path() -> impl IntoResponse {
+    (
+        StatusCode::NO_CONTENT,
+        [(SET_COOKIE, "session=; Path=/api; Max-Age=0")],
+    )
+}
+async fn another_name() -> impl IntoResponse {
+    (
+        StatusCode::NO_CONTENT,
+        [(SET_COOKIE, "sid=; Path=/; Max-Age=0")],
+    )
+}
+
+/// One test, in the order you work: your test runs, it catches the flaws, you fix the
+/// logout. The first `hint:` is always about the step you are on.
+#[tokio::test]
+async fn your_test_catches_the_flaw_and_your_logout_is_fixed() {
+    let lesson_03 = |session: Session| async move { (StatusCode::NO_CONTENT, session.clear()) };
+    let fails = test_fails(yours::your_test(server_with(lesson_03).await)).await;
+    hint_assert!(
+        !fails,
+        "your test fails against a correct logout (lesson 03's): finish `your_test` (is \
+         its todo!() still there?). It must pass when the logout is right, and fail when \
+         a browser would keep the session"
+    );
+    for (flaw, fails) in [
+        (
+            "has no Path (a browser files it under /api)",
+            test_fails(yours::your_test(server_with(without_path).await)).await,
+        ),
+        (
+            "has `Path=/api`",
+            test_fails(yours::your_test(server_with(another_path).await)).await,
+        ),
+        (
+            "is named `sid`",
+            test_fails(yours::your_test(server_with(another_name).await)).await,
+        ),
+    ] {
+        hint_assert!(
+            fails,
+            "your test passes against a logout whose removal cookie {flaw}, while the \
+             session cookie is `session` with `Path=/`: a browser keeps Alice logged in \
+             there. Make your test compare the removal's name and Path with the login's \
+             cookie"
+        );
+    }
+    let fails = test_fails(yours::your_test(server_with(yours::logout).await)).await;
+    hint_assert!(
+        !fails,
+        "your test catches the flawed logouts, and it fails against yours too: now fix \
+         `logout` until your test passes"
+    );
+    your_fixed_logout_removes_the_session_cookie().await;
+}
+
+/// The check's own look at your fixed logout, so that the fix is real.
+async fn your_fixed_logout_removes_the_session_cookie() {
+    let app = server_with(yours::logout).await;
+    let mut alice = app.client("Alice");
+    alice.register_ok("alice").await;
+    let reply = alice.logout().await;
+    hint_assert!(
+        reply.status == 204,
+        "your logout must still answer 204, got {} {}",
+        reply.status,
+        reply.body
+    );
+    let removals = reply.set_cookies();
+    hint_assert!(
+        removals.len() == 1,
+        "your logout must send exactly one Set-Cookie, got {removals:?}"
+    );
+    let removal = Cookie::parse(removals[0].to_owned());
+    hint_assert!(
+        removal.is_ok(),
+        "your logout's Set-Cookie does not parse: `{}`",
+        removals[0]
+    );
+    let removal = removal.expect("checked");
+    hint_assert!(
+        removal.name() == "session" && removal.path() == Some("/"),
+        "your logout's removal must repeat the session cookie's name and Path \
+         (`session`, `Path=/`), got `{}`",
+        removals[0]
+    );
+    let expired = removal.max_age().is_some_and(|age| !age.is_positive())
+        || removal
+            .expires_datetime()
+            .is_some_and(|at| at <= OffsetDateTime::now_utc());
+    hint_assert!(
+        expired && removal.value().is_empty(),
+        "your logout's removal must be empty and already expired (`Max-Age=0`), got `{}`",
+        removals[0]
+    );
+    let status = alice.me().await.status;
+    hint_assert!(
+        status == 401,
+        "after your logout, /api/me must be a 401, got {status}"
+    );
+}

@@ -1,0 +1,247 @@
+//! Helping a student read a failure: which step went differently, what was expected, and
+//! that a `todo!()` is their next step, not a crash.
+//!
+//! In exercise mode (an exercise's feature, which turns on the lesson's `starter`), [`assert_story!`](crate::assert_story)
+//! never offers to accept the student's transcript: the committed snapshot is the answer.
+//! It prints the first difference as a `hint:` line and a diff, writes no `.snap.new`, and
+//! fails. Outside exercise mode it is insta's usual snapshot check, for course authors.
+
+use std::sync::{Mutex, Once};
+
+use common::todo;
+
+/// Makes a `todo!()` in an exercise read as "this part is yours to write", not as a
+/// crash with a backtrace. Other panics keep Rust's usual report.
+pub(crate) fn explain_todo_panics() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !todo::is_todo(todo::panic_message(info.payload())) {
+                return default(info);
+            }
+            let place = info
+                .location()
+                .map(|l| format!("{}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            // Once per todo!(): every later step reaches it again.
+            static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+            let mut seen = SEEN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if seen.contains(&place) {
+                return;
+            }
+            seen.push(place.clone());
+            let message = todo::panic_message(info.payload());
+            eprintln!(
+                "note: a todo!() was reached at {place}: {message}. That part of the exercise is yours to write."
+            );
+        }));
+    });
+}
+
+/// Compares a story's transcript with the committed snapshot and, where they differ,
+/// describes the first difference in a student's terms: which step, what was expected,
+/// what came instead. `None` when they agree or there is no snapshot yet.
+pub fn first_difference(expected: &str, actual: &str) -> Option<String> {
+    let expected_steps = split_steps(expected);
+    let actual_steps = split_steps(actual);
+    for (index, expected_step) in expected_steps.iter().enumerate() {
+        let Some(actual_step) = actual_steps.get(index) else {
+            return Some(format!(
+                "the story stopped before {}",
+                expected_step
+                    .first()
+                    .map(|l| step_name(l))
+                    .unwrap_or_default()
+            ));
+        };
+        if expected_step == actual_step {
+            continue;
+        }
+        let name = step_name(expected_step.first().map(String::as_str).unwrap_or(""));
+        for (line_index, expected_line) in expected_step.iter().enumerate() {
+            let actual_line = actual_step.get(line_index);
+            if actual_line == Some(expected_line) {
+                continue;
+            }
+            let expected_line = expected_line.trim();
+            let missing = !actual_step.iter().any(|l| l.trim() == expected_line);
+            let got = actual_line.map(|l| l.trim()).unwrap_or("nothing more");
+            let todo = actual_step
+                .iter()
+                .any(|l| l.contains("Exercise not finished"));
+            let mut hint = if missing {
+                format!(
+                    "{name}: expected `{expected_line}`, the response had `{got}` there instead"
+                )
+            } else {
+                format!("{name}: expected `{expected_line}` here, found `{got}`")
+            };
+            if todo {
+                hint.push_str(" (the server reached a todo!() in the exercise)");
+            }
+            return Some(hint);
+        }
+        let extra = actual_step
+            .get(expected_step.len())
+            .map(|l| l.trim())
+            .unwrap_or("");
+        return Some(format!(
+            "{name}: the response has more than expected: `{extra}`"
+        ));
+    }
+    if actual_steps.len() > expected_steps.len() {
+        return Some("the story has more steps than expected".to_owned());
+    }
+    None
+}
+
+fn split_steps(transcript: &str) -> Vec<Vec<String>> {
+    let mut steps: Vec<Vec<String>> = vec![Vec::new()];
+    for line in transcript.lines() {
+        if line.starts_with("── ") {
+            steps.push(Vec::new());
+        }
+        steps.last_mut().expect("never empty").push(line.to_owned());
+    }
+    steps
+}
+
+/// `── 3. Alice logs in ───` becomes `step 3, "Alice logs in"`.
+fn step_name(heading: &str) -> String {
+    let inner = heading
+        .trim_start_matches("── ")
+        .trim_end_matches(['─', ' ']);
+    match inner.split_once(". ") {
+        Some((number, title)) => format!("step {number}, \"{title}\""),
+        None => "before the first step".to_owned(),
+    }
+}
+
+/// Reads an insta snapshot file and returns its contents without the header.
+pub fn read_snapshot(path: &str) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let body = text.strip_prefix("---\n")?.split_once("\n---\n")?.1;
+    Some(body.to_owned())
+}
+
+/// Prints the hint for a story that differs from its snapshot (see [`first_difference`]).
+pub fn print_hint(snapshot_path: &str, transcript: &str) {
+    let Some(expected) = read_snapshot(snapshot_path) else {
+        return;
+    };
+    if let Some(hint) = first_difference(expected.trim_end(), transcript.trim_end()) {
+        eprintln!("\nhint: {hint}\n");
+    }
+}
+
+/// The exercise-mode check of a story: the transcript must equal the committed snapshot.
+/// On a difference: a `hint:` line, a word on what the snapshot is, the diff, and a panic.
+/// Nothing is written to disk.
+pub fn check_exercise_story(snapshot_path: &str, transcript: &str) {
+    let Some(expected) = read_snapshot(snapshot_path) else {
+        panic!("the committed snapshot {snapshot_path} is missing: restore it from git");
+    };
+    let (expected, actual) = (expected.trim_end(), transcript.trim_end());
+    let Some(hint) = first_difference(expected, actual) else {
+        return;
+    };
+    let file = snapshot_path
+        .rsplit_once("/tests/")
+        .map_or(snapshot_path, |(_, f)| f);
+    eprintln!("\nhint: {hint}");
+    eprintln!(
+        "\nThe committed snapshot (tests/{file}) is the answer: change your code until the \
+         story matches it, never the snapshot.\n\n--- expected (the snapshot)\n+++ yours\n{}",
+        unified_diff(expected, actual)
+    );
+    panic!("the story differs from the committed snapshot; the hint above names the first step");
+}
+
+fn unified_diff(expected: &str, actual: &str) -> String {
+    similar::TextDiff::from_lines(expected, actual)
+        .unified_diff()
+        .context_radius(3)
+        .to_string()
+}
+
+/// Fails a targeted check with a `hint:` line a student can act on, e.g.
+/// `hint_assert!(reply.status == 404, "Bob ending Alice's session must be a 404, got {}", reply.status)`.
+/// The runner (`cargo course check`) shows the first `hint:` line of a failed check.
+#[macro_export]
+macro_rules! hint_assert {
+    ($condition:expr, $($hint:tt)+) => {
+        if !$condition {
+            let hint = format!($($hint)+);
+            eprintln!("\nhint: {hint}");
+            panic!("{hint}");
+        }
+    };
+}
+
+/// Checks a story's transcript against `tests/snapshots/<name>.snap` (`story` when no
+/// name is given), wherever in the lesson's tests it is called.
+///
+/// When a starter is compiled in (any exercise's feature turns on the lesson's feature
+/// `starter`) it compares with the committed snapshot and never offers to update it; see
+/// the module docs.
+#[macro_export]
+macro_rules! assert_story {
+    ($transcript:expr) => {
+        $crate::assert_story!("story", $transcript)
+    };
+    ($name:literal, $transcript:expr) => {{
+        let transcript: String = $transcript;
+        let snapshots = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots");
+        let snapshot = format!("{snapshots}/{}.snap", $name);
+        #[allow(unexpected_cfgs)]
+        let exercise = cfg!(feature = "starter");
+        if exercise {
+            $crate::check_exercise_story(&snapshot, &transcript);
+        } else {
+            $crate::print_hint(&snapshot, &transcript);
+            $crate::insta::with_settings!({
+                snapshot_path => snapshots,
+                prepend_module_to_snapshot => false,
+                omit_expression => true,
+            }, {
+                $crate::insta::assert_snapshot!($name, transcript);
+            });
+        }
+    }};
+}
+
+/// How a student's test went, for the "break it" exercises: their test must fail against
+/// the flawed server and pass against the fixed one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TestOutcome {
+    Passed,
+    Failed,
+    /// It reached a `todo!()`: not written yet.
+    Todo,
+}
+
+/// Runs a test written as an `async fn` in a task of its own, so its panic is caught, and
+/// says how it went.
+pub async fn test_outcome<F>(test: F) -> TestOutcome
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    match tokio::spawn(test).await {
+        Ok(()) => TestOutcome::Passed,
+        Err(error) => match error.try_into_panic() {
+            Ok(payload) if todo::is_todo(todo::panic_message(payload.as_ref())) => {
+                TestOutcome::Todo
+            }
+            _ => TestOutcome::Failed,
+        },
+    }
+}
+
+/// Whether a test written as an `async fn` failed (panicked, a `todo!()` included).
+pub async fn test_fails<F>(test: F) -> bool
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    test_outcome(test).await != TestOutcome::Passed
+}
