@@ -6,6 +6,7 @@ use std::process::Command;
 use crate::checks::{Checker, Status, trim_output};
 use crate::manifest::{Course, Exercise};
 use crate::progress::{FILE_NAME, Progress};
+use crate::report::{ranked_failures, starter_warnings};
 use crate::{Ctx, EXIT_FAILED, say};
 
 const NO_EXERCISES: &str = "No exercises yet: no lesson has an exercises/exercises.toml.";
@@ -164,33 +165,54 @@ pub fn check_and_report(
             style.green("✓"),
             style.bold(&exercise.name)
         );
+        let warnings = starter_warnings(&outcome.output, &exercise.starter_rel());
+        if !warnings.is_empty() {
+            say!(
+                ctx.out,
+                "\nThe compiler still has something to say about your file:\n\n{}\n",
+                warnings.join("\n\n")
+            );
+        }
         match course.next_todo(&progress) {
             Some(next) => say_next(ctx, next),
             None => all_done(ctx, course),
         }
         return Status::Passed;
     }
-    let headline = match outcome.status {
-        Status::DidNotCompile => "does not compile yet: the compiler's errors are below.",
+    let status_line = match outcome.status {
+        Status::DidNotCompile => "does not compile yet: the compiler's first error is below.",
         Status::CouldNotRun => "could not be checked:",
         _ => "is not done yet.",
     };
     say!(
         ctx.out,
-        "{} Exercise {} {headline}",
+        "{} Exercise {} {status_line}",
         style.red("✗"),
         style.bold(&exercise.name)
     );
-    if let Some(hint) = outcome.hint() {
-        say!(ctx.out, "{}", style.yellow(hint));
+    let headline = outcome.headline(&ctx.root, exercise);
+    if let Some(headline) = &headline {
+        say!(ctx.out, "{}", style.yellow(headline));
     }
     say!(
         ctx.out,
         "where to look: {}",
         style.cyan(&exercise.starter_rel())
     );
+    // Every other failed check once, with its own hint; the details below repeat none.
+    let others: Vec<String> = ranked_failures(&outcome.output, exercise)
+        .into_iter()
+        .filter(|test| test.hint.is_none() || test.hint != headline)
+        .map(|test| match test.hint {
+            Some(hint) => format!("  - {}: {}", test.name, hint.trim_start_matches("hint: ")),
+            None => format!("  - {}", test.name),
+        })
+        .collect();
+    if !others.is_empty() && outcome.status == Status::Failed {
+        say!(ctx.out, "\nalso failing:\n{}", others.join("\n"));
+    }
     let details = trim_output(&outcome.output);
-    if !details.is_empty() {
+    if !details.trim().is_empty() {
         say!(ctx.out, "\n{}\n{details}\n", style.dim("details:"));
     }
     say!(

@@ -14,6 +14,7 @@ pub mod cli;
 pub mod commands;
 pub mod manifest;
 pub mod progress;
+pub mod report;
 pub mod style;
 pub mod verify;
 pub mod watch;

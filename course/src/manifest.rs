@@ -7,9 +7,23 @@
 //! kind = "warm-up"                   # "warm-up" | "apply" | "break-it"
 //! starter = "exercises/1_login.rs"   # relative to the lesson's folder
 //! solution = "src/login.rs"
-//! tests = ["check_story", "login"]   # `cargo test --test X` targets that check it
+//! tests = ["login::", "lesson_story::"]  # the tests of the lesson's test binary that check
+//!                                  # it: modules or names, the most specific first
 //! hints = ["first", "second"]
+//!
+//! [[exercise.wrong]]                 # a plausible wrong answer: the solution, one edit away
+//! mistake = "a session for a wrong password"
+//! replace = "accounts.check_login(&credentials).await?"   # exactly once in the solution
+//! with = "accounts.register(&credentials).await?"
+//! headline = "Invalid credentials"   # words the check's headline hint must contain
+//!
+//! [[exercise.panic]]                 # advice for a panic in the student's code
+//! message = "overflow"               # part of the panic's message
+//! hint = "Compute it without overflowing: checked_mul, or saturating_mul."
 //! ```
+//!
+//! Each exercise has a Cargo feature of its own name on its lesson's crate, which compiles
+//! its starter in place of its solution, and no other exercise's.
 //!
 //! Parsing is strict about types (a student would otherwise meet a confusing failure later),
 //! while the course-wide rules (unique names, files exist, ...) are checked by
@@ -23,9 +37,46 @@ use toml::de::{DeTable, DeValue};
 use crate::progress::Progress;
 
 pub const KINDS: [&str; 3] = ["warm-up", "apply", "break-it"];
-const FIELDS: [&str; 7] = [
-    "name", "title", "kind", "starter", "solution", "tests", "hints",
+const FIELDS: [&str; 9] = [
+    "name", "title", "kind", "starter", "solution", "tests", "hints", "wrong", "panic",
 ];
+const WRONG_FIELDS: [&str; 4] = ["mistake", "replace", "with", "headline"];
+const PANIC_FIELDS: [&str; 2] = ["message", "hint"];
+
+/// Each exercise keeps at least this many known wrong answers: a check earns trust by
+/// refusing them, not only by passing the right one.
+pub const MIN_WRONG_ANSWERS: usize = 3;
+
+/// A plausible wrong answer, kept as an edit of the solution so that it follows the
+/// solution's refactors: `replace` (found exactly once) becomes `with`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WrongAnswer {
+    pub mistake: String,
+    pub replace: String,
+    pub with: String,
+    /// Words the headline of the failed check must contain: the hint that names the mistake.
+    pub headline: String,
+}
+
+impl WrongAnswer {
+    /// The solution with this mistake made, or why the edit does not apply.
+    pub fn apply(&self, solution: &str) -> Result<String, String> {
+        match solution.matches(self.replace.as_str()).count() {
+            1 => Ok(solution.replacen(&self.replace, &self.with, 1)),
+            0 => Err("its `replace` text is not in the solution any more".to_string()),
+            n => Err(format!(
+                "its `replace` text is in the solution {n} times: make it unique"
+            )),
+        }
+    }
+}
+
+/// What to tell a student whose code panicked with a message that contains `message`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PanicHint {
+    pub message: String,
+    pub hint: String,
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Exercise {
@@ -39,6 +90,8 @@ pub struct Exercise {
     pub solution: String,
     pub tests: Vec<String>,
     pub hints: Vec<String>,
+    pub wrong: Vec<WrongAnswer>,
+    pub panics: Vec<PanicHint>,
 }
 
 impl Exercise {
@@ -191,7 +244,33 @@ impl Course {
                     problem("it needs at least one hint".into());
                 }
                 if exercise.tests.is_empty() {
-                    problem("it needs at least one test target in `tests`".into());
+                    problem("it needs at least one test in `tests`".into());
+                }
+                if exercise.wrong.len() < MIN_WRONG_ANSWERS {
+                    problem(format!(
+                        "it keeps {} wrong answer(s); it needs at least {MIN_WRONG_ANSWERS} \
+                         ([[exercise.wrong]])",
+                        exercise.wrong.len()
+                    ));
+                }
+                let solution =
+                    std::fs::read_to_string(join_rel(&self.root, &exercise.solution_rel()))
+                        .unwrap_or_default();
+                for (index, wrong) in exercise.wrong.iter().enumerate() {
+                    if let Err(why) = wrong.apply(&solution) {
+                        problem(format!(
+                            "wrong answer {} ({}): {why}",
+                            index + 1,
+                            wrong.mistake
+                        ));
+                    }
+                    if wrong.headline.trim().is_empty() {
+                        problem(format!(
+                            "wrong answer {} ({}): `headline` is empty",
+                            index + 1,
+                            wrong.mistake
+                        ));
+                    }
                 }
             }
         }
@@ -228,6 +307,26 @@ pub fn parse_manifest(lesson: &str, text: &str) -> Result<(Vec<Exercise>, Vec<St
                     unknown.push(format!("{}` in `{at}", key.get_ref()));
                 }
             }
+            let wrong = tables_of(table, "wrong", &at, &WRONG_FIELDS, &mut unknown)?
+                .iter()
+                .map(|(wrong, at)| {
+                    Ok(WrongAnswer {
+                        mistake: string(wrong, "mistake", at)?,
+                        replace: raw_string(wrong, "replace", at)?,
+                        with: raw_string(wrong, "with", at)?,
+                        headline: string(wrong, "headline", at)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            let panics = tables_of(table, "panic", &at, &PANIC_FIELDS, &mut unknown)?
+                .iter()
+                .map(|(panic, at)| {
+                    Ok(PanicHint {
+                        message: string(panic, "message", at)?,
+                        hint: string(panic, "hint", at)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, String>>()?;
             exercises.push(Exercise {
                 name: string(table, "name", &at)?,
                 title: string(table, "title", &at)?,
@@ -237,6 +336,8 @@ pub fn parse_manifest(lesson: &str, text: &str) -> Result<(Vec<Exercise>, Vec<St
                 solution: path(table, "solution", &at)?,
                 tests: strings(table, "tests", &at)?,
                 hints: strings(table, "hints", &at)?,
+                wrong,
+                panics,
             });
         }
     }
@@ -252,10 +353,54 @@ fn field<'a>(table: &'a DeTable<'a>, key: &str, at: &str) -> Result<&'a DeValue<
 }
 
 fn string(table: &DeTable, key: &str, at: &str) -> Result<String, String> {
+    raw_string(table, key, at).map(|s| s.trim().to_string())
+}
+
+/// A string exactly as written: code in an edit keeps its spaces and line ends.
+fn raw_string(table: &DeTable, key: &str, at: &str) -> Result<String, String> {
     match field(table, key, at)? {
-        DeValue::String(s) => Ok(s.trim().to_string()),
+        DeValue::String(s) => Ok(s.to_string()),
         _ => Err(format!("{at}: `{key}` must be a string")),
     }
+}
+
+/// The tables of an optional array of tables (`[[exercise.wrong]]`), each with its place
+/// for messages; keys outside `fields` are reported as unknown.
+fn tables_of<'a>(
+    table: &'a DeTable<'a>,
+    key: &str,
+    at: &str,
+    fields: &[&str],
+    unknown: &mut Vec<String>,
+) -> Result<Vec<(&'a DeTable<'a>, String)>, String> {
+    let Some(value) = table
+        .iter()
+        .find(|(k, _)| k.get_ref() == key)
+        .map(|(_, v)| v)
+    else {
+        return Ok(Vec::new());
+    };
+    let not_tables =
+        || format!("{at}: `{key}` must be a list of tables: write each as [[exercise.{key}]]");
+    let DeValue::Array(items) = value.get_ref() else {
+        return Err(not_tables());
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let DeValue::Table(inner) = item.get_ref() else {
+                return Err(not_tables());
+            };
+            let place = format!("{at}, {key} {}", index + 1);
+            for (name, _) in inner {
+                if !fields.contains(&name.get_ref().as_ref()) {
+                    unknown.push(format!("{}` in `{place}", name.get_ref()));
+                }
+            }
+            Ok((inner, place))
+        })
+        .collect()
 }
 
 /// A path as written in the manifest, normalized to `/` without a leading `./`.

@@ -1,10 +1,14 @@
 //! `cargo course verify`: for course authors and CI. In a scratch copy of the workspace
-//! (the student's files are never touched), each exercise, in order, must
-//! 1. with its starter as it is: compile, fail its checks, and print a `hint: ` line;
-//! 2. with the solution copied over the starter: pass.
+//! (the student's files are never touched), each exercise, on its own, must
+//! 1. with its starter as it is: compile, fail its checks, and give a headline hint;
+//! 2. with each of its known wrong answers (the solution, one edit away) in the starter's
+//!    place: compile, fail, and give a headline that contains the words that name that
+//!    mistake. A wrong answer whose edit no longer applies, or that does not compile, is a
+//!    failure of verify: it never counts as refused;
+//! 3. with the solution in the starter's place: pass.
 //!
-//! The solution stays in place for the lesson's later exercises, as a student's own work
-//! would. The manifests are validated too.
+//! The starter is put back after each exercise. Since each exercise's feature compiles its
+//! own starter and no other, the order does not matter. The manifests are validated too.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -58,107 +62,160 @@ pub fn verify(
 
     let scratch = Scratch::copy_of(&ctx.root, scratch_parent)
         .map_err(|e| format!("cannot make a scratch copy of the workspace: {e}"))?;
-    for lesson in &course.lessons {
-        let Some(last) = lesson.exercises.iter().rposition(&selected) else {
-            continue;
-        };
-        for exercise in &lesson.exercises[..=last] {
-            if !selected(exercise) {
-                // An earlier exercise: done, as a student would have it.
-                if let Err(e) = put_solution(&scratch.path, exercise) {
-                    say!(ctx.out, "FAIL {}: {e}", exercise.name);
-                    failed += 1;
-                }
-                continue;
-            }
-            say!(
-                ctx.err,
-                "verify: checking {} (starter, then solution)...",
-                exercise.name
-            );
-            let (problems, tails) = verify_one(checker, &scratch.path, exercise);
-            if problems.is_empty() {
-                passed += 1;
-            } else {
-                failed += 1;
-            }
-            report(ctx, exercise, &problems, &tails);
+    for exercise in course.exercises().filter(|exercise| selected(exercise)) {
+        say!(
+            ctx.err,
+            "verify: checking {} (starter, {} wrong answers, solution)...",
+            exercise.name,
+            exercise.wrong.len()
+        );
+        let lines = verify_one(checker, &scratch.path, exercise);
+        if lines.iter().all(|line| line.ok) {
+            passed += 1;
+        } else {
+            failed += 1;
         }
+        report(ctx, exercise, &lines);
     }
     drop(scratch);
     say!(ctx.out, "verify: {passed} passed, {failed} failed");
     Ok(if failed == 0 { 0 } else { EXIT_FAILED })
 }
 
-/// Both steps for one exercise: what went wrong (empty: all good) and the outputs' tails.
-fn verify_one(
-    checker: &dyn Checker,
-    workspace: &Path,
-    exercise: &Exercise,
-) -> (Vec<String>, Vec<String>) {
-    let mut problems = Vec::new();
-    let mut tails = Vec::new();
-    let starter = checker.run(workspace, exercise);
-    let hint = starter
-        .hint()
-        .map(|hint| hint.trim_start_matches("hint: ").to_string());
-    match (starter.status, &hint) {
-        (Status::Failed, Some(_)) => {}
-        (Status::Passed, _) => problems.push("the starter already passes its checks".to_string()),
-        (Status::DidNotCompile, _) => problems.push("the starter does not compile".to_string()),
-        (Status::CouldNotRun, _) => problems.push("the starter's checks could not run".to_string()),
-        (Status::Failed, None) => {
-            problems.push("the starter fails without a line starting `hint: `".to_string())
-        }
-    }
-    if !problems.is_empty() {
-        tails.push(tail(&starter));
-    }
-    match put_solution(workspace, exercise) {
-        Err(e) => problems.push(e),
-        Ok(()) => {
-            let solution = checker.run(workspace, exercise);
-            if solution.status != Status::Passed {
-                problems.push(match solution.status {
-                    Status::DidNotCompile => "the solution does not compile".to_string(),
-                    _ => "the solution fails its checks".to_string(),
-                });
-                tails.push(tail(&solution));
-            }
-        }
-    }
-    if problems.is_empty() {
-        let hint = hint.unwrap_or_default();
-        let short: String = hint.chars().take(100).collect();
-        let more = if short.len() < hint.len() { "..." } else { "" };
-        tails.push(format!(
-            "starter fails (hint: {short}{more}); solution passes"
-        ));
-    }
-    (problems, tails)
+/// One thing verify tried, and how it went.
+struct Line {
+    ok: bool,
+    text: String,
+    /// The end of the check's output, when it went wrong.
+    tail: Option<String>,
 }
 
-fn report(ctx: &mut Ctx, exercise: &Exercise, problems: &[String], tails: &[String]) {
-    if problems.is_empty() {
-        say!(
-            ctx.out,
-            "{} {}: {}",
-            ctx.style.green("ok"),
-            exercise.name,
-            tails.join("")
-        );
-        return;
+/// The three steps for one exercise, one [`Line`] each (one per wrong answer).
+fn verify_one(checker: &dyn Checker, workspace: &Path, exercise: &Exercise) -> Vec<Line> {
+    let starter_path = exercise.starter_path(workspace);
+    let starter = match std::fs::read_to_string(&starter_path) {
+        Ok(text) => text,
+        Err(e) => return vec![failure(format!("cannot read the starter: {e}"), None)],
+    };
+    let solution = match std::fs::read_to_string(exercise.solution_path(workspace)) {
+        Ok(text) => text,
+        Err(e) => return vec![failure(format!("cannot read the solution: {e}"), None)],
+    };
+    let mut lines = Vec::new();
+
+    let outcome = checker.run(workspace, exercise);
+    let headline = outcome.headline(workspace, exercise);
+    lines.push(match (outcome.status, &headline) {
+        (Status::Failed, Some(headline)) => success(format!("starter fails: {headline}")),
+        (Status::Failed, None) => failure(
+            "the starter fails without a headline hint".into(),
+            Some(&outcome),
+        ),
+        (Status::Passed, _) => failure(
+            "the starter already passes its checks".into(),
+            Some(&outcome),
+        ),
+        (Status::DidNotCompile, _) => {
+            failure("the starter does not compile".into(), Some(&outcome))
+        }
+        (Status::CouldNotRun, _) => {
+            failure("the starter's checks could not run".into(), Some(&outcome))
+        }
+    });
+
+    for wrong in &exercise.wrong {
+        let what = format!("wrong answer \"{}\"", wrong.mistake);
+        let text = match wrong.apply(&solution) {
+            Ok(text) => text,
+            Err(why) => {
+                lines.push(failure(format!("{what}: {why}"), None));
+                continue;
+            }
+        };
+        if let Err(e) = std::fs::write(&starter_path, text) {
+            lines.push(failure(format!("{what}: cannot write it: {e}"), None));
+            continue;
+        }
+        let outcome = checker.run(workspace, exercise);
+        let headline = outcome.headline(workspace, exercise).unwrap_or_default();
+        let named = headline
+            .to_lowercase()
+            .contains(&wrong.headline.to_lowercase());
+        lines.push(match outcome.status {
+            Status::Failed if named => success(format!("refused {what}: {headline}")),
+            Status::Failed => failure(
+                format!(
+                    "{what} fails, but its headline does not contain \"{}\": {}",
+                    wrong.headline,
+                    if headline.is_empty() {
+                        "(no headline)"
+                    } else {
+                        &headline
+                    }
+                ),
+                Some(&outcome),
+            ),
+            Status::Passed => failure(format!("{what} PASSES the checks"), Some(&outcome)),
+            Status::DidNotCompile => failure(
+                format!("{what} does not compile, so it proves nothing: {headline}"),
+                Some(&outcome),
+            ),
+            Status::CouldNotRun => {
+                failure(format!("{what}: the checks could not run"), Some(&outcome))
+            }
+        });
     }
-    say!(
-        ctx.out,
-        "{} {}: {}",
-        ctx.style.red("FAIL"),
-        exercise.name,
-        problems.join("; ")
-    );
-    for tail in tails {
-        for line in tail.lines() {
-            say!(ctx.out, "    {line}");
+
+    let outcome = match std::fs::write(&starter_path, &solution) {
+        Ok(()) => checker.run(workspace, exercise),
+        Err(e) => {
+            lines.push(failure(
+                format!("cannot put the solution in place: {e}"),
+                None,
+            ));
+            return lines;
+        }
+    };
+    lines.push(match outcome.status {
+        Status::Passed => success("solution passes".into()),
+        Status::DidNotCompile => failure("the solution does not compile".into(), Some(&outcome)),
+        _ => failure("the solution fails its checks".into(), Some(&outcome)),
+    });
+    if let Err(e) = std::fs::write(&starter_path, starter) {
+        lines.push(failure(format!("cannot put the starter back: {e}"), None));
+    }
+    lines
+}
+
+fn success(text: String) -> Line {
+    Line {
+        ok: true,
+        text,
+        tail: None,
+    }
+}
+
+fn failure(text: String, outcome: Option<&Outcome>) -> Line {
+    Line {
+        ok: false,
+        text,
+        tail: outcome.map(tail),
+    }
+}
+
+fn report(ctx: &mut Ctx, exercise: &Exercise, lines: &[Line]) {
+    let ok = lines.iter().all(|line| line.ok);
+    let mark = if ok {
+        ctx.style.green("ok")
+    } else {
+        ctx.style.red("FAIL")
+    };
+    say!(ctx.out, "{mark} {}", exercise.name);
+    for line in lines {
+        let bullet = if line.ok { "   " } else { " ! " };
+        say!(ctx.out, "{bullet}{}", line.text);
+        for tail in line.tail.iter().flat_map(|tail| tail.lines()) {
+            say!(ctx.out, "        {tail}");
         }
     }
 }
@@ -168,20 +225,6 @@ fn tail(outcome: &Outcome) -> String {
     let trimmed = trim_output(&outcome.output);
     let lines: Vec<&str> = trimmed.lines().collect();
     lines[lines.len().saturating_sub(30)..].join("\n")
-}
-
-fn put_solution(workspace: &Path, exercise: &Exercise) -> Result<(), String> {
-    std::fs::copy(
-        exercise.solution_path(workspace),
-        exercise.starter_path(workspace),
-    )
-    .map(|_| ())
-    .map_err(|e| {
-        format!(
-            "cannot copy the solution {} over the starter: {e}",
-            exercise.solution_rel()
-        )
-    })
 }
 
 /// A copy of the workspace in a fresh temporary folder, removed when dropped.

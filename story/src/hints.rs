@@ -10,30 +10,34 @@ use std::sync::{Mutex, Once};
 
 use common::todo;
 
-/// Makes a `todo!()` in an exercise read as "this part is yours to write", not as a
-/// crash with a backtrace. Other panics keep Rust's usual report.
+/// Prints a `todo!()` reached in an exercise once per place, not once per request that
+/// reaches it, and says what it means: this part is the student's to write. The lines
+/// keep the shape of Rust's own panic message, which `cargo course` reads to name the
+/// function. Other panics keep Rust's usual report.
 pub(crate) fn explain_todo_panics() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let default = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if !todo::is_todo(todo::panic_message(info.payload())) {
+            let message = todo::panic_message(info.payload());
+            if !todo::is_todo(message) {
                 return default(info);
             }
             let place = info
                 .location()
-                .map(|l| format!("{}:{}", l.file(), l.line()))
+                .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
                 .unwrap_or_default();
-            // Once per todo!(): every later step reaches it again.
             static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
             let mut seen = SEEN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             if seen.contains(&place) {
                 return;
             }
             seen.push(place.clone());
-            let message = todo::panic_message(info.payload());
+            let thread = std::thread::current();
+            let name = thread.name().unwrap_or("<unnamed>");
             eprintln!(
-                "note: a todo!() was reached at {place}: {message}. That part of the exercise is yours to write."
+                "\nthread '{name}' panicked at {place}:\n{message}\n\
+                 note: a todo!() in the exercise: that part is yours to write."
             );
         }));
     });
@@ -167,14 +171,14 @@ fn unified_diff(expected: &str, actual: &str) -> String {
 
 /// Fails a targeted check with a `hint:` line a student can act on, e.g.
 /// `hint_assert!(reply.status == 404, "Bob ending Alice's session must be a 404, got {}", reply.status)`.
-/// The runner (`cargo course check`) shows the first `hint:` line of a failed check.
+/// The hint is the panic's message, so it is printed once, under the line that says where
+/// the check failed. The runner (`cargo course check`) picks one failed check's hint as the
+/// headline (see `course/src/report.rs`).
 #[macro_export]
 macro_rules! hint_assert {
     ($condition:expr, $($hint:tt)+) => {
         if !$condition {
-            let hint = format!($($hint)+);
-            eprintln!("\nhint: {hint}");
-            panic!("{hint}");
+            panic!("hint: {}", format!($($hint)+));
         }
     };
 }

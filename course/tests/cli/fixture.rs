@@ -29,6 +29,28 @@ solution = "src/greet.rs"
 tests = ["story"]
 hints = ["Say hello first.", "Use println!."]
 
+[[exercise.wrong]]
+mistake = "greet 1"
+replace = "// done"
+with = "// hint: forgot the greeting"
+headline = "forgot the greeting"
+
+[[exercise.wrong]]
+mistake = "greet 2"
+replace = "// done"
+with = "// hint: greeted the wrong person"
+headline = "greeted the wrong person"
+
+[[exercise.wrong]]
+mistake = "greet 3"
+replace = "// done"
+with = "// hint: greeted twice"
+headline = "greeted twice"
+
+[[exercise.panic]]
+message = "overflow"
+hint = "Count without overflowing."
+
 [[exercise]]
 name = "01-2-count"
 title = "Count to three"
@@ -37,6 +59,24 @@ starter = "exercises/2_count.rs"
 solution = "solutions/2_count.rs"
 tests = ["count"]
 hints = ["One, two, three."]
+
+[[exercise.wrong]]
+mistake = "count 1"
+replace = "// done"
+with = "// hint: forgot the greeting"
+headline = "forgot the greeting"
+
+[[exercise.wrong]]
+mistake = "count 2"
+replace = "// done"
+with = "// hint: greeted the wrong person"
+headline = "greeted the wrong person"
+
+[[exercise.wrong]]
+mistake = "count 3"
+replace = "// done"
+with = "// hint: greeted twice"
+headline = "greeted twice"
 "#,
     );
     write(root, "lesson-01-alpha/exercises/1_greet.rs", STARTER);
@@ -55,6 +95,24 @@ starter = "exercises/1_wave.rs"
 solution = "solutions/1_wave.rs"
 tests = ["wave", "story"]
 hints = ["Wave."]
+
+[[exercise.wrong]]
+mistake = "wave 1"
+replace = "// done"
+with = "// hint: forgot the greeting"
+headline = "forgot the greeting"
+
+[[exercise.wrong]]
+mistake = "wave 2"
+replace = "// done"
+with = "// hint: greeted the wrong person"
+headline = "greeted the wrong person"
+
+[[exercise.wrong]]
+mistake = "wave 3"
+replace = "// done"
+with = "// hint: greeted twice"
+headline = "greeted twice"
 "#,
     );
     write(root, "lesson-02-beta/exercises/1_wave.rs", STARTER);
@@ -74,17 +132,29 @@ pub fn read(root: &Path, rel: &str) -> String {
 }
 
 /// Passes when the starter has a line `// done`; `// broken` does not compile;
-/// `// no hint` fails without a hint; anything else fails with a hint, like a story.
+/// `// no hint` fails without a hint; `// hint: TEXT` fails with that hint; anything else
+/// fails with a hint, like a story. Failures are written the way libtest writes them.
 pub struct FakeChecker;
+
+/// libtest's report of one failed test, `name`, that printed `body`.
+pub fn failed(name: &str, body: &str) -> String {
+    format!(
+        "running 1 test\ntest {name} ... FAILED\n\nfailures:\n\n---- {name} stdout ----\n{body}\n\n\
+         failures:\n    {name}\n\ntest result: FAILED. 0 passed; 1 failed; 0 ignored\n"
+    )
+}
 
 impl Checker for FakeChecker {
     fn run(&self, workspace: &Path, exercise: &Exercise) -> Outcome {
         let starter = fs::read_to_string(exercise.starter_path(workspace)).unwrap_or_default();
         let has = |line: &str| starter.lines().any(|l| l.trim() == line);
+        let hint = starter
+            .lines()
+            .find_map(|line| line.trim().strip_prefix("// hint: "));
         let (status, output) = if has("// done") {
             (
                 Status::Passed,
-                "test result: ok. 1 passed; 0 failed".to_string(),
+                "test story ... ok\ntest result: ok. 1 passed; 0 failed".to_string(),
             )
         } else if has("// broken") {
             (
@@ -92,16 +162,16 @@ impl Checker for FakeChecker {
                 "error[E0425]: cannot find value `x`\nerror: could not compile `fake`".to_string(),
             )
         } else if has("// no hint") {
-            (
-                Status::Failed,
-                "test story ... FAILED\nassertion failed".to_string(),
-            )
+            (Status::Failed, failed("story", "assertion failed"))
+        } else if let Some(hint) = hint {
+            (Status::Failed, failed("story", &format!("hint: {hint}")))
         } else {
             (
                 Status::Failed,
-                "   Compiling fake v0.1.0\n\ntest story ... FAILED\n\
-                 hint: step 1, \"x\": expected 200, got 401\ntest result: FAILED. 0 passed; 1 failed"
-                    .to_string(),
+                format!(
+                    "   Compiling fake v0.1.0\n\n{}",
+                    failed("story", "hint: step 1, \"x\": expected 200, got 401")
+                ),
             )
         };
         Outcome { status, output }

@@ -146,6 +146,11 @@ fn check_fails_with_the_hint_first_and_exits_non_zero() {
         "cargo's noise is trimmed: {out}"
     );
     assert!(!out.contains("Compiling"));
+    assert_eq!(
+        out.matches("expected 200, got 401").count(),
+        1,
+        "each hint is printed once: {out}"
+    );
     assert!(
         !dir.path().join(PROGRESS).exists(),
         "a failure records nothing"

@@ -40,13 +40,22 @@ fn a_good_set_passes_and_nothing_is_touched() {
     let before = snapshot(dir.path());
     let (code, out, scratch) = verify_all(dir.path(), &[]);
     assert_eq!(code, 0, "{out}");
-    assert_eq!(
-        out,
-        "ok 01-1-greet: starter fails (hint: step 1, \"x\": expected 200, got 401); solution passes\n\
-         ok 01-2-count: starter fails (hint: step 1, \"x\": expected 200, got 401); solution passes\n\
-         ok 02-1-wave: starter fails (hint: step 1, \"x\": expected 200, got 401); solution passes\n\
-         verify: 3 passed, 0 failed\n"
+    let greet: String = [
+        "ok 01-1-greet",
+        "   starter fails: hint: step 1, \"x\": expected 200, got 401",
+        "   refused wrong answer \"greet 1\": hint: forgot the greeting",
+        "   refused wrong answer \"greet 2\": hint: greeted the wrong person",
+        "   refused wrong answer \"greet 3\": hint: greeted twice",
+        "   solution passes",
+    ]
+    .map(|line| format!("{line}\n"))
+    .concat();
+    assert!(out.starts_with(&greet), "{out}");
+    assert!(
+        out.contains("ok 01-2-count\n") && out.contains("ok 02-1-wave\n"),
+        "{out}"
     );
+    assert!(out.ends_with("verify: 3 passed, 0 failed\n"), "{out}");
     assert_eq!(
         snapshot(dir.path()),
         before,
@@ -66,7 +75,7 @@ fn a_starter_that_already_passes_fails_verify() {
     let (code, out, _) = verify_all(dir.path(), &[]);
     assert_eq!(code, 1);
     assert!(
-        out.contains("FAIL 01-2-count: the starter already passes its checks"),
+        out.contains("FAIL 01-2-count\n ! the starter already passes its checks"),
         "{out}"
     );
     assert!(
@@ -92,15 +101,15 @@ fn a_starter_that_does_not_compile_or_has_no_hint_fails_verify() {
     let (code, out, _) = verify_all(dir.path(), &[]);
     assert_eq!(code, 1);
     assert!(
-        out.contains("FAIL 01-1-greet: the starter does not compile\n    error[E0425]"),
+        out.contains("FAIL 01-1-greet\n ! the starter does not compile\n        error[E0425]"),
         "{out}"
     );
     assert!(
-        out.contains("FAIL 02-1-wave: the starter fails without a line starting `hint: `"),
+        out.contains("FAIL 02-1-wave\n ! the starter fails without a headline hint"),
         "{out}"
     );
     assert!(
-        out.contains("    assertion failed"),
+        out.contains("        assertion failed"),
         "the output's tail is shown: {out}"
     );
     assert!(out.ends_with("verify: 1 passed, 2 failed\n"), "{out}");
@@ -116,8 +125,55 @@ fn a_reference_that_fails_fails_verify() {
     );
     let (code, out, _) = verify_all(dir.path(), &[]);
     assert_eq!(code, 1);
+    assert!(out.contains(" ! the solution fails its checks"), "{out}");
+}
+
+/// The point of keeping wrong answers: each must be refused, for the right reason, and an
+/// edit that no longer applies is a failure, never a pass.
+#[test]
+fn a_wrong_answer_that_passes_is_unnamed_or_is_stale_fails_verify() {
+    let dir = course();
+    let manifest = "lesson-01-alpha/exercises/exercises.toml";
+    let text = crate::fixture::read(dir.path(), manifest)
+        // Passes: the check cannot tell it from the solution.
+        .replacen(
+            "with = \"// hint: forgot the greeting\"",
+            "with = \"// done\\n// also this\"",
+            1,
+        )
+        // Fails, but with a headline that does not name the mistake.
+        .replacen(
+            "headline = \"greeted the wrong person\"",
+            "headline = \"nobody\"",
+            1,
+        )
+        // No longer applies to the solution.
+        .replacen(
+            "replace = \"// done\"\nwith = \"// hint: greeted twice\"",
+            "replace = \"// gone\"\nwith = \"// hint: greeted twice\"",
+            1,
+        );
+    write(dir.path(), manifest, &text);
+    // The third wrong answer's broken edit is reported by the manifest check as well.
+    let (code, out, _) = verify_all(dir.path(), &["01-1-greet"]);
+    assert_eq!(code, 1, "{out}");
+    for problem in [
+        " ! wrong answer \"greet 1\" PASSES the checks",
+        " ! wrong answer \"greet 2\" fails, but its headline does not contain \"nobody\": hint: greeted the wrong person",
+        " ! wrong answer \"greet 3\": its `replace` text is not in the solution any more",
+    ] {
+        assert!(out.contains(problem), "{problem}\n{out}");
+    }
+    // A wrong answer that does not compile proves nothing.
+    let text = crate::fixture::read(dir.path(), manifest).replacen(
+        "// done\\n// also this",
+        "// broken",
+        1,
+    );
+    write(dir.path(), manifest, &text);
+    let (_, out, _) = verify_all(dir.path(), &["01-1-greet"]);
     assert!(
-        out.contains("FAIL 02-1-wave: the solution fails its checks"),
+        out.contains(" ! wrong answer \"greet 1\" does not compile, so it proves nothing"),
         "{out}"
     );
 }
@@ -131,6 +187,7 @@ fn manifests_are_validated() {
         .replace("break-it", "break-in")
         .replace("hints = [\"Wave.\"]", "hints = []")
         .replace("solutions/1_wave.rs", "solutions/missing.rs");
+    let text = text[..text.find("[[exercise.wrong]]").unwrap()].to_string();
     write(dir.path(), manifest, &format!("{text}tests_ = 1\n"));
     let (code, out, _) = verify_all(dir.path(), &[]);
     assert_eq!(code, 1);
@@ -140,6 +197,7 @@ fn manifests_are_validated() {
         "unknown kind `break-in`",
         "the solution lesson-02-beta/solutions/missing.rs does not exist",
         "it needs at least one hint",
+        "it keeps 0 wrong answer(s); it needs at least 3",
         "unknown key `tests_`",
     ] {
         assert!(
@@ -149,26 +207,10 @@ fn manifests_are_validated() {
     }
 }
 
-/// Like a lesson built with `--features exercise`, where every starter of the lesson is
-/// compiled: 01-2-count builds only once 01-1-greet's starter has been filled in.
-struct LessonChecker;
-
-impl course::Checker for LessonChecker {
-    fn run(&self, workspace: &Path, exercise: &course::Exercise) -> course::Outcome {
-        let greet = std::fs::read_to_string(workspace.join("lesson-01-alpha/exercises/1_greet.rs"))
-            .unwrap();
-        if exercise.name == "01-2-count" && !greet.contains("// done") {
-            return course::Outcome {
-                status: course::Status::DidNotCompile,
-                output: "error: 1_greet.rs is still a starter\nerror: could not compile".into(),
-            };
-        }
-        FakeChecker.run(workspace, exercise)
-    }
-}
-
+/// Each exercise is verified alone, with its own starter and the other exercises'
+/// starters untouched: as `cargo course check NAME` would, with one feature per exercise.
 #[test]
-fn verify_named_exercises_puts_earlier_solutions_in_place() {
+fn verify_named_exercises_checks_only_those() {
     let dir = course();
     let before = snapshot(dir.path());
     let scratch = tempfile::tempdir().unwrap();
@@ -179,27 +221,15 @@ fn verify_named_exercises_puts_earlier_solutions_in_place() {
             .collect::<Vec<_>>()
     };
     let (code, out, _) = run(dir.path(), |ctx| {
-        verify(ctx, &LessonChecker, &only(&["01-2-count"]), scratch.path())
+        verify(ctx, &FakeChecker, &only(&["01-2-count"]), scratch.path())
     });
     assert_eq!(code, 0, "{out}");
-    assert!(out.starts_with("ok 01-2-count: starter fails"), "{out}");
+    assert!(out.starts_with("ok 01-2-count\n   starter fails"), "{out}");
     assert!(
-        out.ends_with("verify: 1 passed, 0 failed\n"),
+        out.ends_with("verify: 1 passed, 0 failed\n") && !out.contains("01-1-greet"),
         "only the named exercise: {out}"
     );
     assert_eq!(snapshot(dir.path()), before);
-
-    // Without 01-1-greet's solution, the same checker fails it: the test above is not vacuous.
-    write(dir.path(), "lesson-01-alpha/src/greet.rs", "// not done\n");
-    let (_, out, _) = run(dir.path(), |ctx| {
-        verify(ctx, &LessonChecker, &only(&["01-2-count"]), scratch.path())
-    });
-    assert!(
-        out.starts_with(
-            "FAIL 01-2-count: the starter does not compile; the solution does not compile"
-        ),
-        "{out}"
-    );
 
     let (code, out, _) = run(dir.path(), |ctx| {
         verify(
