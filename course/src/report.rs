@@ -9,8 +9,9 @@
 //! 2. a panic in the student's file (an overflow, an `unwrap` on `None`), named with its
 //!    function and line, and the exercise's hint for that panic if it has one;
 //! 3. a `todo!()` still in the student's file: that part is theirs to write;
-//! 4. the `hint:` of the failed test that ranks first: tests are ranked by the order of the
-//!    exercise's `tests` filters (targeted checks are listed before the story), then by name.
+//! 4. the `hint:` of the failed test that ranks first: a targeted check, which names a
+//!    mistake, before a story (whose hints start "the story", see the `story` crate), which
+//!    only shows a symptom; then by the order of the exercise's `tests` filters; then by name.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -67,25 +68,29 @@ pub fn headline(output: &str, exercise: &Exercise, starter_source: &str) -> Opti
             todo.message
         ));
     }
-    let mut failed = failed_tests(output);
-    failed.sort_by_key(|test| rank(exercise, &test.name));
-    failed.into_iter().find_map(|test| test.hint)
+    ranked_failures(output, exercise)
+        .into_iter()
+        .find_map(|test| test.hint)
 }
 
 /// The failed tests in the order a student should read them (see the module docs).
 pub fn ranked_failures(output: &str, exercise: &Exercise) -> Vec<FailedTest> {
     let mut failed = failed_tests(output);
-    failed.sort_by_key(|test| rank(exercise, &test.name));
+    failed.sort_by_key(|test| rank(exercise, test));
     failed
 }
 
-fn rank(exercise: &Exercise, test: &str) -> (usize, String) {
+fn rank(exercise: &Exercise, test: &FailedTest) -> (bool, bool, usize, String) {
+    let story = test
+        .hint
+        .as_deref()
+        .is_some_and(|hint| hint.starts_with("hint: the story "));
     let filter = exercise
         .tests
         .iter()
-        .position(|filter| test.contains(filter.as_str()))
+        .position(|filter| test.name.contains(filter.as_str()))
         .unwrap_or(usize::MAX);
-    (filter, test.to_string())
+    (test.hint.is_none(), story, filter, test.name.clone())
 }
 
 /// libtest prints each failed test's captured output in a block that starts
@@ -306,8 +311,8 @@ mod tests {
     #[test]
     fn the_headline_does_not_depend_on_the_order_the_tests_finished_in() {
         let story = block(
-            "exercise_2_disabled::story",
-            "hint: step 3, \"Carol logs in\": expected `401`",
+            "exercise_2_disabled::a_story",
+            "hint: the story differs at step 3, \"Carol logs in\": expected `401`",
         );
         let targeted = block(
             "exercise_2_disabled::targeted::typed_name",

@@ -46,6 +46,9 @@ pub(crate) fn explain_todo_panics() {
 /// Compares a story's transcript with the committed snapshot and, where they differ,
 /// describes the first difference in a student's terms: which step, what was expected,
 /// what came instead. `None` when they agree or there is no snapshot yet.
+///
+/// Every description starts with "the story": `cargo course` ranks a story's hint after
+/// the targeted checks' hints, which name a mistake where a story only shows a symptom.
 pub fn first_difference(expected: &str, actual: &str) -> Option<String> {
     let expected_steps = split_steps(expected);
     let actual_steps = split_steps(actual);
@@ -76,10 +79,13 @@ pub fn first_difference(expected: &str, actual: &str) -> Option<String> {
                 .any(|l| l.contains("Exercise not finished"));
             let mut hint = if missing {
                 format!(
-                    "{name}: expected `{expected_line}`, the response had `{got}` there instead"
+                    "the story differs at {name}: expected `{expected_line}`, the response \
+                     had `{got}` there instead"
                 )
             } else {
-                format!("{name}: expected `{expected_line}` here, found `{got}`")
+                format!(
+                    "the story differs at {name}: expected `{expected_line}` here, found `{got}`"
+                )
             };
             if todo {
                 hint.push_str(" (the server reached a todo!() in the exercise)");
@@ -91,7 +97,7 @@ pub fn first_difference(expected: &str, actual: &str) -> Option<String> {
             .map(|l| l.trim())
             .unwrap_or("");
         return Some(format!(
-            "{name}: the response has more than expected: `{extra}`"
+            "the story differs at {name}: the response has more than expected: `{extra}`"
         ));
     }
     if actual_steps.len() > expected_steps.len() {

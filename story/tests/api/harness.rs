@@ -106,13 +106,13 @@ fn a_difference_is_described_by_step_and_line() {
     let actual = "── 1. Alice logs in ──\nAlice ▶ POST /api/login\n      ◀ 200 OK\n";
     assert_eq!(
         first_difference(expected, actual).unwrap(),
-        "step 1, \"Alice logs in\": expected `set-cookie: session=<sealed #1>`, the response had `nothing more` there instead"
+        "the story differs at step 1, \"Alice logs in\": expected `set-cookie: session=<sealed #1>`, the response had `nothing more` there instead"
     );
     assert_eq!(first_difference(expected, expected), None);
     let todo = "── 1. Alice logs in ──\nAlice ▶ POST /api/login\n      ◀ 500 Internal Server Error\n        \"error\": \"Exercise not finished: not yet implemented\"\n";
     let hint = first_difference(expected, todo).unwrap();
     assert!(
-        hint.starts_with("step 1, \"Alice logs in\": expected `◀ 200 OK`"),
+        hint.starts_with("the story differs at step 1, \"Alice logs in\": expected `◀ 200 OK`"),
         "{hint}"
     );
     assert!(
