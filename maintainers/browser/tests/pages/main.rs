@@ -5,13 +5,14 @@
 //! what a person would: open the page, fill in a form, click, reload. It checks what the
 //! page shows, its log ("What the page asked"), and the cookies the browser holds.
 //!
-//! They need Chromium and chromedriver, so `cargo test --workspace` skips them:
+//! They need Debian's Chromium and chromedriver (`apt-get install chromium chromium-driver`);
+//! without them each test fails with one line that says so. From `maintainers/`:
 //!
 //! ```sh
-//! cargo test -p browser -- --ignored
+//! cargo test -p browser
 //! ```
 //!
-//! Each browser saves a screenshot of its last state in `target/tmp/screenshots/`.
+//! When a test fails, each of its browsers saves a screenshot in `target/tmp/screenshots/`.
 //! `UPDATE_SCREENSHOTS=1` also rewrites the pictures in the lessons' READMEs.
 
 mod lesson_04;
@@ -20,12 +21,13 @@ mod lesson_06;
 
 use std::path::Path;
 
-use browser::{Browser, Chromedriver};
-use serde_json::json;
+use browser::{Browser, Chromedriver, Cookie, SameSite};
 
-/// Starts chromedriver; its browsers save their screenshots under the target folder.
-pub async fn chromedriver() -> Chromedriver {
-    Chromedriver::start(&Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots")).await
+/// Runs `test` with a chromedriver of its own; its browsers save their screenshots under
+/// the target folder.
+pub async fn in_chromium(test: impl AsyncFnOnce(&Chromedriver)) {
+    let screenshots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    browser::in_chromium(&screenshots, test).await;
 }
 
 /// The session cookie is in the browser's jar, `HttpOnly`, and the page's own JavaScript
@@ -37,12 +39,18 @@ pub async fn assert_the_page_cannot_read_the_session_cookie(browser: &Browser) {
         .await
         .expect("after a login the browser holds the `session` cookie");
     assert_eq!(
-        session["httpOnly"], true,
+        session.http_only(),
+        Some(true),
         "the session cookie is HttpOnly: {session}"
     );
-    assert_eq!(session["sameSite"], "Lax", "and SameSite=Lax: {session}");
     assert_eq!(
-        session["path"], "/",
+        session.same_site(),
+        Some(SameSite::Lax),
+        "and SameSite=Lax: {session}"
+    );
+    assert_eq!(
+        session.path(),
+        Some("/"),
         "and sent with every path of the site: {session}"
     );
 
@@ -62,25 +70,34 @@ pub async fn assert_the_page_cannot_read_the_session_cookie(browser: &Browser) {
 
 /// Puts the session cookie `copy` back into the browser, as someone who saved it could
 /// (WebDriver may set even an `HttpOnly` cookie).
-pub async fn restore_cookie(browser: &Browser, copy: &serde_json::Value) {
-    browser
-        .add_cookie(json!({
-            "name": copy["name"],
-            "value": copy["value"],
-            "path": copy["path"],
-            "httpOnly": copy["httpOnly"],
-            "sameSite": copy["sameSite"],
-        }))
-        .await;
+pub async fn restore_cookie(browser: &Browser, copy: &Cookie<'static>) {
+    let mut cookie = Cookie::new(copy.name().to_owned(), copy.value().to_owned());
+    // The copy's own domain: fantoccini sends a missing one as `null`, which chromedriver
+    // refuses.
+    if let Some(domain) = copy.domain() {
+        cookie.set_domain(domain.to_owned());
+    }
+    if let Some(path) = copy.path() {
+        cookie.set_path(path.to_owned());
+    }
+    cookie.set_http_only(copy.http_only());
+    cookie.set_same_site(copy.same_site());
+    browser.add_cookie(cookie).await;
+    let restored = browser.cookie(copy.name()).await;
+    assert_eq!(
+        restored.as_ref().map(Cookie::value),
+        Some(copy.value()),
+        "the copy is back in the browser's jar"
+    );
 }
 
 /// The screenshot a lesson's README shows, taken now: saved with the others, and, with
-/// `UPDATE_SCREENSHOTS=1`, as `<lesson>/page.png` in the workspace.
+/// `UPDATE_SCREENSHOTS=1`, as `<lesson>/page.png` in the course's folder.
 pub async fn readme_picture(browser: &Browser, lesson: &str) {
     let saved = browser.screenshot(&format!("{lesson}-page")).await;
     if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
-        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        std::fs::copy(&saved, workspace.join(lesson).join("page.png"))
+        let course = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        std::fs::copy(&saved, course.join(lesson).join("page.png"))
             .expect("the README's screenshot written");
     }
 }

@@ -1,17 +1,12 @@
-//! The benchmarks' load generator: how many `GET /api/me` a second?
+//! The benchmarks' load generator, and the `/api/me` benchmark lessons 04 and 06 share.
 //!
-//! A crate of its own, so that no lesson compiles it; the benchmarks are its binaries:
-//!
-//! ```text
-//! cargo run --release -p bench --bin bench-04-me
-//! cargo run --release -p bench --bin bench-06-me
-//! cargo run --release -p bench --bin bench-login-flood     # logins under attack: see `flood`
-//! ```
+//! The benchmarks are this crate's binaries; `README.md` beside this file says what each
+//! one measures, how to run it and how to read what it prints.
 //!
 //! [`Load`] starts no server and logs nobody in: it takes the base URL, the path and the
 //! `Cookie` header(s) to send. [`bench_me`] is the whole benchmark the lessons run around
-//! it: serve a lesson and, as the reference, a bare axum server; log in; load `/api/me`
-//! on both in turns; print the lesson's share of the bare server. [`Load::run`] opens
+//! it: serve a lesson and its references ([`reference`]); log in; load `/api/me` on each
+//! in turns; print the lesson's share of its SQL reference. [`Load::run`] opens
 //! `connections` keep-alive connections and has each send the same request again and
 //! again until `duration` is over or `max_requests` have been sent, whichever comes
 //! first. Every answer must be a `200` (and, if set, have exactly `expected_body`);
@@ -20,22 +15,25 @@
 //! Like wrk, the load side stays lean so that the machine's cores go to the server being
 //! measured: each connection writes prepared request bytes and reads the answer with a
 //! minimal HTTP/1.1 reader, straight on a tokio `TcpStream`, and with [`Load::threads`]
-//! the connections run on threads of their own, each its own event loop, as wrk's do. That reader knows only what
-//! axum sends here: a status line, headers, and a body with a `content-length`.
-//!
-//! Run benchmarks in release mode: a debug build measures the compiler's debug settings,
-//! not the server.
+//! the connections run on threads of their own, each its own event loop, as wrk's do.
+//! That reader knows only what axum sends here: a status line, headers, and a body with a
+//! `content-length`.
 
 use std::fmt;
 use std::io;
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use common::serve::Server;
 use tokio::net::TcpStream;
+use tokio::runtime::Runtime;
 
 pub mod flood;
+pub mod reference;
+
+pub use reference::{Reference, Seed};
 
 /// Room for one answer's head and body. `/api/me` answers are a few hundred bytes.
 pub(crate) const BUFFER_BYTES: usize = 16 * 1024;
@@ -454,31 +452,30 @@ impl fmt::Display for Report {
 ///   process would;
 /// - registers one user and logs it in once per connection, so that each connection is
 ///   a browser with its own session;
-/// - serves, on the same runtime, the reference: [`bare_server`], a bare axum server that
-///   answers that user's JSON from memory, with no session, no database and no layers;
-/// - loads both in turns (reference, lesson, reference, lesson, ...: `BENCH_ROUNDS`
-///   rounds, default 3), so that whatever else the machine does falls on both alike;
-///   `BENCH_SECONDS` (default 10) is each server's measured time, split over the rounds;
-///   each server is loaded from 1 load thread and from 2 (or `BENCH_THREADS` only),
-///   and counts with the one that served it best;
-/// - prints every round and the lesson's **share**: its requests per second divided by
-///   the reference's, and its p99 over the reference's. An absolute figure says as much
-///   about the machine as about the lesson; the share holds from one machine to another.
+/// - serves, on the same runtime, the two references of [`reference`]: the lesson's SQL
+///   reference (`sql_reference`, on the lesson's database file) and the bare server that
+///   answers from memory;
+/// - loads the three in turns (from memory, SQL reference, lesson, and again:
+///   `BENCH_ROUNDS` rounds, default 3), so that whatever else the machine does falls on
+///   all alike; `BENCH_SECONDS` (default 10) is each server's measured time, split over
+///   the rounds; each server is loaded from 1 load thread and from 2 (or `BENCH_THREADS`
+///   only), and counts with the one that served it best;
+/// - prints every round and, last, one line with the lesson's **share** of its SQL
+///   reference: requests per second divided, and p99 over p99.
 ///
 /// Every answer must be a 200 with exactly the user. The exit status is 1 if any answer
 /// was wrong, 2 for a bad setting.
-pub fn bench_me<F, Fut>(label: &str, make_app: F) -> std::process::ExitCode
+pub fn bench_me<F, Fut, R, RFut>(label: &str, make_app: F, sql_reference: R) -> ExitCode
 where
     F: FnOnce(common::Config) -> Fut,
-    Fut: std::future::Future<Output = Result<axum::Router, sqlx::Error>>,
+    Fut: Future<Output = Result<axum::Router, sqlx::Error>>,
+    R: FnOnce(Seed) -> RFut,
+    RFut: Future<Output = Result<Reference, sqlx::Error>>,
 {
-    use std::process::ExitCode;
-    use tokio::runtime::Runtime;
-
     let server = Runtime::new().expect("a runtime for the servers");
     let dir = tempfile::tempdir().expect("a temporary directory");
     let database = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let config = common::Config::for_tests(database, common::story::STORY_SECRET);
+    let config = common::Config::for_tests(database.clone(), &common::config::new_secret());
     let (url, _running) = server.block_on(async {
         let routes = make_app(config).await.expect("the database opens");
         let server = Server::start("127.0.0.1:0", routes)
@@ -488,11 +485,11 @@ where
     });
 
     let client = Runtime::new().expect("a runtime for the load");
-    let outcome = against_bare_axum(label, &url, &server, &client);
+    let outcome = against_references(label, &url, &database, sql_reference, &server, &client);
     // Returning rather than calling `exit` lets the temporary database be deleted.
     match outcome {
         Ok(share) => {
-            println!("{share}");
+            println!("{label}: {share}");
             if share.errors == 0 {
                 ExitCode::SUCCESS
             } else {
@@ -506,35 +503,55 @@ where
     }
 }
 
-/// The rounds of [`bench_me`]: logs in, starts the reference on `server`'s runtime,
-/// loads both in turns from `client`'s, and prints each round.
-fn against_bare_axum(
+/// The rounds of [`bench_me`]: logs in, starts the references on `server`'s runtime,
+/// loads the three servers in turns from `client`'s, and prints each round.
+fn against_references<R, RFut>(
     label: &str,
     url: &str,
-    server: &tokio::runtime::Runtime,
-    client: &tokio::runtime::Runtime,
-) -> Result<Share, String> {
+    database_url: &str,
+    sql_reference: R,
+    server: &Runtime,
+    client: &Runtime,
+) -> Result<Share, String>
+where
+    R: FnOnce(Seed) -> RFut,
+    RFut: Future<Output = Result<Reference, sqlx::Error>>,
+{
     let mut load = Load::from_env(url, "/api/me")?;
     let rounds = number_from_env("BENCH_ROUNDS", 3)?;
-    // With 1 load thread, or with 2: on two cores, the second thread drives the bare
-    // server a little faster and slows the lessons down, taking a core's share from
-    // them. Each server counts with its better load (`Share::best_of`).
+    // With 1 load thread, or with 2: on two cores the second load thread takes a core's
+    // share from the server under load, more from some servers than from others. Each
+    // server counts with its better load (`Side::best`).
     let loads: Vec<usize> = match std::env::var("BENCH_THREADS") {
         Ok(_) => vec![number_from_env("BENCH_THREADS", 1)? as usize],
         Err(_) => vec![1, 2],
     };
     let (cookies, user) = client.block_on(log_in(url, load.connections));
-    let bare_url = server
-        .block_on(bare_server(user.clone()))
-        .map_err(|e| format!("starting the reference server: {e}"))?;
-    load.duration /= rounds * loads.len() as u32;
-    // The reference gets the same `Cookie` headers: reading them is HTTP work too.
-    load.cookies = cookies;
-    load.expected_body = Some(user);
-    let bare = Load {
-        base_url: bare_url,
-        ..load.clone()
+    let seed = || Seed {
+        database_url: database_url.to_owned(),
+        user: user.clone(),
+        cookies: cookies.clone(),
     };
+    let starting = |e: sqlx::Error| format!("starting a reference server: {e}");
+    let sql = server.block_on(sql_reference(seed())).map_err(starting)?;
+    let memory = server
+        .block_on(reference::from_memory(seed()))
+        .map_err(starting)?;
+    load.duration /= rounds * loads.len() as u32;
+    load.expected_body = Some(user.clone());
+    let servers = [
+        ("from memory  ", memory.url, memory.cookies),
+        ("SQL reference", sql.url, sql.cookies),
+        ("the lesson   ", url.to_owned(), cookies.clone()),
+    ]
+    .map(|(name, base_url, cookies)| {
+        let load = Load {
+            base_url,
+            cookies,
+            ..load.clone()
+        };
+        (name, load)
+    });
     println!(
         "{label}: {} connections (one session each), from {loads:?} load threads; \
          {rounds} rounds of {:.1} s for each server and load, after {} s of warm-up each",
@@ -543,34 +560,36 @@ fn against_bare_axum(
         load.warm_up.as_secs(),
     );
     let opening = |e: io::Error| format!("opening the connections: {e}");
-    let mut measured = vec![(Vec::new(), Vec::new()); loads.len()];
+    // For each server, for each load, its reports over the rounds.
+    let mut measured = vec![vec![Vec::new(); loads.len()]; servers.len()];
     for round in 1..=rounds {
-        for (threads, (lesson_reports, bare_reports)) in loads.iter().zip(&mut measured) {
-            for (name, server, reports) in [
-                ("bare axum ", &bare, &mut *bare_reports),
-                ("the lesson", &load, &mut *lesson_reports),
-            ] {
+        for (load_index, threads) in loads.iter().enumerate() {
+            for ((name, server), reports) in servers.iter().zip(&mut measured) {
                 let server = Load {
                     threads: Some(*threads),
                     ..server.clone()
                 };
                 let report = client.block_on(server.run()).map_err(opening)?;
                 println!("  round {round}, {threads} load thread(s), {name}: {report}");
-                reports.push(report);
+                reports[load_index].push(report);
             }
         }
     }
-    let errors = measured
-        .iter()
-        .flat_map(|(l, b)| l.iter().chain(b))
-        .map(|r| r.errors)
-        .sum();
-    let sides: Vec<(Side, Side)> = loads
-        .iter()
-        .zip(&measured)
-        .map(|(threads, (lesson, bare))| (Side::new(lesson, *threads), Side::new(bare, *threads)))
-        .collect();
-    Ok(Share::best_of(&sides, errors))
+    let errors = measured.iter().flatten().flatten().map(|r| r.errors).sum();
+    let [from_memory, reference, lesson] = [0, 1, 2].map(|server| {
+        let sides: Vec<Side> = loads
+            .iter()
+            .zip(&measured[server])
+            .map(|(threads, reports)| Side::new(reports, *threads))
+            .collect();
+        Side::best(&sides)
+    });
+    Ok(Share {
+        lesson,
+        reference,
+        from_memory,
+        errors,
+    })
 }
 
 /// A whole number above 0 from the environment variable `name`, or `default`.
@@ -584,29 +603,6 @@ fn number_from_env(name: &str, default: u32) -> Result<u32, String> {
             )),
         },
     }
-}
-
-/// The reference every `/api/me` figure is divided by: a bare axum server, served by
-/// `axum::serve` with no layers, whose `/api/me` answers `user` (the same bytes the
-/// lesson sends) from memory. It reads no cookie and no database: it is what the HTTP
-/// stack alone costs on this machine, today. Serves until the runtime ends; returns
-/// its `http://127.0.0.1:PORT`.
-pub async fn bare_server(user: String) -> io::Result<String> {
-    use axum::http::header::CONTENT_TYPE;
-    use axum::routing::get;
-
-    let user = axum::body::Bytes::from(user);
-    let routes = axum::Router::new().route(
-        "/api/me",
-        get(move || {
-            let user = user.clone();
-            async move { ([(CONTENT_TYPE, "application/json")], user) }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, routes).await });
-    Ok(url)
 }
 
 /// One server under one load (a number of load threads), over all its rounds.
@@ -631,43 +627,37 @@ impl Side {
             threads,
         }
     }
+
+    /// The side of the load that served this server best: so that the share depends on
+    /// neither server being handicapped by the load generator.
+    pub fn best(sides: &[Side]) -> Side {
+        *sides
+            .iter()
+            .max_by(|a, b| a.rate.total_cmp(&b.rate))
+            .expect("at least one load")
+    }
 }
 
-/// A lesson against the reference: the figure the README reports. Each server counts
-/// with the load that served it best, so that the share depends on neither server being
-/// handicapped by the load generator.
+/// A lesson against its SQL reference: the figure the README reports. The from-memory
+/// server is printed beside it, for scale: the gap between it and the SQL reference is
+/// what the database read costs.
 pub struct Share {
     pub lesson: Side,
-    pub bare: Side,
-    /// Wrong answers and lost connections, both servers, every load.
+    pub reference: Side,
+    pub from_memory: Side,
+    /// Wrong answers and lost connections, every server, every load.
     pub errors: u64,
 }
 
 impl Share {
-    /// `loads`: for each number of load threads, the lesson's and the reference's sides.
-    pub fn best_of(loads: &[(Side, Side)], errors: u64) -> Share {
-        let best = |pick: fn(&(Side, Side)) -> Side| {
-            loads
-                .iter()
-                .map(pick)
-                .max_by(|a, b| a.rate.total_cmp(&b.rate))
-                .expect("at least one load")
-        };
-        Share {
-            lesson: best(|load| load.0),
-            bare: best(|load| load.1),
-            errors,
-        }
-    }
-
-    /// The lesson's requests per second over the reference's.
+    /// The lesson's requests per second over the SQL reference's.
     pub fn throughput(&self) -> f64 {
-        self.lesson.rate / self.bare.rate.max(f64::MIN_POSITIVE)
+        self.lesson.rate / self.reference.rate.max(f64::MIN_POSITIVE)
     }
 
-    /// The lesson's p99 over the reference's.
+    /// The lesson's p99 over the SQL reference's.
     pub fn p99(&self) -> f64 {
-        self.lesson.p99.as_secs_f64() / self.bare.p99.as_secs_f64().max(f64::MIN_POSITIVE)
+        self.lesson.p99.as_secs_f64() / self.reference.p99.as_secs_f64().max(f64::MIN_POSITIVE)
     }
 }
 
@@ -676,17 +666,19 @@ impl fmt::Display for Share {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         write!(
             f,
-            "share: {:.0}% of bare axum's requests per second ({:.0} with {} load thread(s), \
-             against {:.0} with {}); p99 {:.2} times bare axum's ({:.2} ms against {:.2} ms); \
-             {} errors",
+            "share: {:.0}% of the SQL reference's requests per second ({:.0} with {} load \
+             thread(s), against {:.0} with {}); p99 {:.2} times the SQL reference's ({:.2} ms \
+             against {:.2} ms); from memory: {:.0} requests per second, p99 {:.2} ms; {} errors",
             self.throughput() * 100.0,
             self.lesson.rate,
             self.lesson.threads,
-            self.bare.rate,
-            self.bare.threads,
+            self.reference.rate,
+            self.reference.threads,
             self.p99(),
             ms(self.lesson.p99),
-            ms(self.bare.p99),
+            ms(self.reference.p99),
+            self.from_memory.rate,
+            ms(self.from_memory.p99),
             self.errors,
         )
     }

@@ -93,7 +93,7 @@ where
     let server = Runtime::new().expect("a runtime for the server");
     let dir = tempfile::tempdir().expect("a temporary directory");
     let database = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let mut config = common::Config::for_tests(database, common::story::STORY_SECRET);
+    let mut config = common::Config::for_tests(database, &common::config::new_secret());
     config.bcrypt_cost = cost;
     config.limits = limits;
     let (url, _running) = server.block_on(async {

@@ -1,21 +1,6 @@
-//! `GET /api/me` on lesson 06's session store: SQLite against PostgreSQL, in one run.
-//!
-//! ```text
-//! pg_virtualenv -- cargo run --release -p bench --bin bench-07-databases
-//! ```
-//!
-//! Needs a PostgreSQL server, named by the `PG*` variables: `pg_virtualenv` (Debian's
-//! postgresql-common) starts a throwaway one on this machine and sets them. Each round
-//! serves lesson 06's real router the way `bench-06-me` does (the layers `cargo run` adds,
-//! the system clock, no request log, a runtime of its own), first on a fresh SQLite file,
-//! then on a fresh PostgreSQL schema, and runs the same load against each: one session per
-//! connection, `/api/me` asked over and over, every answer checked. After
-//! `BENCH_ROUNDS` rounds (default 3, taking turns, so that both meet the same machine) it
-//! prints the median of each and PostgreSQL's throughput as a share of SQLite's.
-//!
-//! The other settings are `bench-06-me`'s: `BENCH_CONNECTIONS` (64), `BENCH_SECONDS` (10),
-//! `BENCH_MAX_REQUESTS`. The exit status is 1 if any answer was wrong, 2 if a run could
-//! not start (no PostgreSQL server, a bad setting).
+//! `GET /api/me` on lesson 06's session store: SQLite against PostgreSQL, in one run. Needs
+//! a PostgreSQL server named by the `PG*` variables (`pg_virtualenv` starts a throwaway
+//! one). See this crate's README.
 
 use std::process::ExitCode;
 
@@ -88,7 +73,7 @@ fn measure(database: &str, round: usize) -> Result<Report, String> {
         // No host, user or password here: sqlx reads PGHOST, PGUSER, PGPASSWORD and so on.
         format!("postgres:?options[search_path]={schema}")
     };
-    let config = Config::for_tests(url, common::story::STORY_SECRET);
+    let config = Config::for_tests(url, &common::config::new_secret());
     let (base_url, running) = server.block_on(async {
         let routes = app(&config, Clock::system(), Timeouts::default())
             .await

@@ -2,9 +2,9 @@
 //! login or a registration. Lesson 05 serves the same page, so its tests reuse these steps.
 
 use browser::Browser;
-use common::story::{PASSWORD, Story, spawn_app};
+use story::{PASSWORD, Story, spawn_app};
 
-use crate::{assert_the_page_cannot_read_the_session_cookie, chromedriver, readme_picture};
+use crate::{assert_the_page_cannot_read_the_session_cookie, in_chromium, readme_picture};
 
 pub async fn lesson_04() -> Story {
     spawn_app(|config, clock| async move { lesson_04_me::app(&config, clock).await }).await
@@ -85,47 +85,57 @@ pub async fn bad_password(app: &Story, browser: &Browser) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs Chromium and chromedriver (apt install chromium chromium-driver)"]
 async fn a_first_visit_shows_the_forms() {
-    let (app, chromium) = (lesson_04().await, chromedriver().await);
-    let browser = chromium.open("lesson-04/first-visit").await;
-    first_visit(&app, &browser).await;
+    let app = lesson_04().await;
+    in_chromium(async |chromium| {
+        let browser = chromium.open("lesson-04/first-visit").await;
+        first_visit(&app, &browser).await;
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs Chromium and chromedriver (apt install chromium chromium-driver)"]
 async fn registering_leads_to_the_welcome_page_which_asks_who_we_are() {
-    let (app, chromium) = (lesson_04().await, chromedriver().await);
-    let browser = chromium.open("lesson-04/register").await;
-    register(&app, &browser, "alice").await;
-    assert!(
-        !browser.shows("#logout").await,
-        "lesson 04 has no logout yet"
-    );
-    readme_picture(&browser, "lesson-04-me").await;
+    let app = lesson_04().await;
+    in_chromium(async |chromium| {
+        let browser = chromium.open("lesson-04/register").await;
+        register(&app, &browser, "alice").await;
+        assert!(
+            !browser.shows("#logout").await,
+            "lesson 04 has no logout yet"
+        );
+        readme_picture(&browser, "lesson-04-me").await;
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs Chromium and chromedriver (apt install chromium chromium-driver)"]
 async fn a_reload_stays_logged_in() {
-    let (app, chromium) = (lesson_04().await, chromedriver().await);
-    let browser = chromium.open("lesson-04/reload").await;
-    reload_stays_logged_in(&app, &browser).await;
+    let app = lesson_04().await;
+    in_chromium(async |chromium| {
+        let browser = chromium.open("lesson-04/reload").await;
+        reload_stays_logged_in(&app, &browser).await;
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs Chromium and chromedriver (apt install chromium chromium-driver)"]
 async fn the_page_cannot_read_the_session_cookie() {
-    let (app, chromium) = (lesson_04().await, chromedriver().await);
-    let browser = chromium.open("lesson-04/http-only").await;
-    register(&app, &browser, "alice").await;
-    assert_the_page_cannot_read_the_session_cookie(&browser).await;
+    let app = lesson_04().await;
+    in_chromium(async |chromium| {
+        let browser = chromium.open("lesson-04/http-only").await;
+        register(&app, &browser, "alice").await;
+        assert_the_page_cannot_read_the_session_cookie(&browser).await;
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs Chromium and chromedriver (apt install chromium chromium-driver)"]
 async fn a_bad_password_shows_the_generic_error_and_changes_nothing() {
-    let (app, chromium) = (lesson_04().await, chromedriver().await);
-    let browser = chromium.open("lesson-04/bad-password").await;
-    bad_password(&app, &browser).await;
+    let app = lesson_04().await;
+    in_chromium(async |chromium| {
+        let browser = chromium.open("lesson-04/bad-password").await;
+        bad_password(&app, &browser).await;
+    })
+    .await;
 }
