@@ -1,9 +1,9 @@
 //! Warm-up 01-1 · `POST /api/login`: remember who logged in, the way a beginner would.
 //!
-//! With `--features exercise` this file replaces `src/login.rs`: the lesson's server, its
+//! With `--features 01-1-login` this file replaces `src/login.rs`: the lesson's server, its
 //! story and its tests all use your handler. Check it with `cargo course check 01-1-login`
 //! (or by hand, see the lesson's README, "Exercises"); `cargo run -p lesson-01-stateless
-//! --features exercise` serves it, to try with the curl commands the server prints.
+//! --features 01-1-login` serves it, to try with the curl commands the server prints.
 //!
 //! You are writing the bug this lesson is about, on purpose. The story's snapshot expects
 //! Alice to be told she is Bob once Bob logs in: your handler is right when it reproduces

@@ -14,8 +14,9 @@
 //!
 //! The rest of this file is the server; read it, but it needs no change. Check your work
 //! with `cargo course check 01-3-user-agent`: the check runs your test against its own
-//! copy of the flawed key (it must fail there) and against your `browser_key` (it must
-//! pass), then runs checks of its own against your `browser_key`.
+//! copy of the flawed key (it must fail there), against a server that forgets every login
+//! (it must fail there too) and against your `browser_key` (it must pass), then runs checks
+//! of its own against your `browser_key`.
 
 // While the `todo!()` stands, the compiler would warn that `app` is unused. This keeps it
 // quiet meanwhile; delete it when you are done.
@@ -124,8 +125,10 @@ pub async fn your_test(app: Story) {
     // TODO 1: Write a test that fails against this server because of the flaw, and passes
     //         on a server that tells browsers apart properly. `app` is the server, already
     //         running: make clients on it, as the lesson's tests do
-    //         (tests/unhappy_paths.rs), and have them register, log in and ask who they
-    //         are. A client can be told which `User-Agent` to send.
+    //         (tests/api/unhappy_paths.rs), and have them register, log in and ask who
+    //         they are. A client can be told which `User-Agent` to send. Check too that
+    //         the one who logged in is still told who she is: a test that would also pass
+    //         against a server where nobody stays logged in proves little.
     //         Think: how many people in the world send exactly the same User-Agent as
     //         you? (Look at yours in your browser's developer tools, "Network".)
     //         Use `assert!` or `assert_eq!` with a message that says what went wrong.

@@ -1,10 +1,10 @@
 //! Warm-up 02-1 · `GET /api/visits/signed`: a visit counter the browser cannot forge.
 //!
-//! With `--features exercise` this file replaces `src/signed_counter.rs`: the lesson's
-//! server, its story and its tests all use your handler. Check it with `cargo course
-//! check 02-1-signed-counter` (or by hand, see the lesson's README, "Exercises");
-//! `cargo run -p lesson-02-cookies --features exercise` serves it, to try with the curl
-//! commands the server prints.
+//! With `--features 02-1-signed-counter` this file replaces `src/signed_counter.rs`: the
+//! lesson's server, its story and its tests all use your handler. Check it with `cargo
+//! course check 02-1-signed-counter` (or by hand, see the lesson's README, "Exercises");
+//! `cargo run -p lesson-02-cookies --features 02-1-signed-counter` serves it, to try with
+//! the curl commands the server prints.
 //!
 //! The plain counter (`plain_visits` in src/counters.rs) believes whatever count comes
 //! back. Yours keeps the count readable, but signs it with the server's key, so that a

@@ -17,8 +17,9 @@
 //!
 //! The rest of this file is the shop; read it, but it needs no change. Check your work
 //! with `cargo course check 02-3-forged-cookie`: the check runs your test against its own
-//! copy of the flawed `is_premium` (it must fail there) and against yours (it must pass),
-//! then runs checks of its own against yours.
+//! copy of the flawed `is_premium` (it must fail there), against a shop that lets nobody
+//! in (it must fail there too) and against yours (it must pass), then runs checks of its
+//! own against yours.
 
 // While the `todo!()` stands, the compiler would warn that `app` is unused. This keeps it
 // quiet meanwhile; delete it when you are done.
@@ -130,8 +131,9 @@ pub fn is_premium(plain: &CookieJar, signed: &SignedCookieJar) -> bool {
 pub async fn your_test(app: Story) {
     // TODO 1: Write a test that fails against this shop because of the flaw, and passes
     //         on a shop that decides properly. `app` is the shop, already running: make
-    //         clients on it, as the lesson's tests do (tests/unhappy_paths.rs). A client
-    //         can set a cookie by hand, as anyone can in the browser's developer tools.
+    //         clients on it, as the lesson's tests do (tests/api/unhappy_paths.rs). A
+    //         client can set a cookie by hand, as anyone can in the browser's developer
+    //         tools.
     //         To be sure your test does not just lock everybody out, check that a
     //         browser that paid does get the article.
     //         Use `assert!` or `assert_eq!` with a message that says what went wrong.

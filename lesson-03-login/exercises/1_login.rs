@@ -1,9 +1,9 @@
 //! Warm-up 03-1 · `POST /api/login`: let Alice in.
 //!
-//! With `--features exercise` this file replaces `src/login.rs`: the lesson's server, its
+//! With `--features 03-1-login` this file replaces `src/login.rs`: the lesson's server, its
 //! story and its tests all use your handler. Check it with `cargo course check 03-1-login`
 //! (or by hand, see the lesson's README, "Exercises"); `cargo run -p lesson-03-login
-//! --features exercise` serves it, to try with the curl commands the server prints.
+//! --features 03-1-login` serves it, to try with the curl commands the server prints.
 //!
 //! The login flow has three steps: find the account, check the password, start a
 //! session. The first two are shared by every lesson and already written; the third is

@@ -2,7 +2,7 @@
 //!
 //! An administrator can now disable an account, say carol's after it sent spam. From
 //! then on a login as carol must fail, even with her right password. Your `login` below
-//! is served at `POST /api/login` by the check, `tests/exercise_2_disabled.rs`, with a
+//! is served at `POST /api/login` by the check, `tests/api/exercise_2_disabled.rs`, with a
 //! [`Disabled`] set it fills in. Check it with `cargo course check 03-2-disabled`.
 //!
 //! What the login must not do is tell anyone *why* it failed. A message like "this

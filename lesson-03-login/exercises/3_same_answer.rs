@@ -11,9 +11,9 @@
 //!    "wrong password". Against the flawed `check_password` below it must FAIL.
 //! 2. Fix `check_password`, so that your test PASSES.
 //!
-//! The check, `tests/exercise_3_same_answer.rs` (`cargo course check 03-3-same-answer`),
+//! The check, `tests/api/exercise_3_same_answer.rs` (`cargo course check 03-3-same-answer`),
 //! runs your test against its own copy of the flaw and against your fix, then tests your
-//! fix itself, the time the answers take included.
+//! fix itself, the bcrypt work each answer costs included.
 
 // While the `todo!()` stands, the compiler would warn that `app` is unused. This keeps
 // it quiet meanwhile; delete it once you are done.
@@ -68,7 +68,7 @@ pub async fn check_password(
 
 /// Your test. `app` is a running server with this file's `login` at `POST /api/login`
 /// and lesson 03's register: make clients with `app.client("Mallory")` (see
-/// common/src/story/client.rs for what a client can do).
+/// story/src/client.rs for what a client can do).
 pub async fn your_test(app: Story) {
     // TODO: Prove that Mallory cannot tell an unknown username from a wrong password.
     //       Register an account, then try to log in twice: the right name with a wrong

@@ -1,9 +1,9 @@
 //! Warm-up 04-1 · `GET /api/me`: "who am I?"
 //!
-//! With `--features exercise` this file replaces `src/me.rs`: the lesson's server, its
+//! With `--features 04-1-me` this file replaces `src/me.rs`: the lesson's server, its
 //! story and its tests all use your handler. Check it with `cargo course check 04-1-me`
 //! (or by hand, see the lesson's README, "Exercises"). `cargo run -p lesson-04-me
-//! --features exercise` serves it: open the page in a browser, it is only as good as
+//! --features 04-1-me` serves it: open the page in a browser, it is only as good as
 //! your `/api/me`.
 //!
 //! A page that has just loaded knows nothing about who is using it. The browser sends the

@@ -9,7 +9,7 @@
 //! {"id": 1, "username": "alice", "created_at": "2026-01-01T09:00:00Z", "logged_in_at": "2026-01-01T12:00:00Z"}
 //! ```
 //!
-//! The check, `tests/exercise_2_since.rs` (`cargo course check 04-2-since`), serves your
+//! The check, `tests/api/exercise_2_since.rs` (`cargo course check 04-2-since`), serves your
 //! `me` at `GET /api/me` beside lesson 03's register and login.
 
 // While the `todo!()` stands, the compiler would warn that the arguments are unused.

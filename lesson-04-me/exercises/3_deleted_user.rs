@@ -10,7 +10,7 @@
 //!    must FAIL.
 //! 2. Fix `me`, so that your test PASSES.
 //!
-//! The check, `tests/exercise_3_deleted_user.rs` (`cargo course check 04-3-deleted-user`),
+//! The check, `tests/api/exercise_3_deleted_user.rs` (`cargo course check 04-3-deleted-user`),
 //! runs your test against its own copy of the flaw and against your fix, then tests your
 //! fix itself.
 
@@ -38,7 +38,7 @@ pub async fn me(
 
 /// Your test. `app` is a running server with lesson 03's register and login and this
 /// file's `me` at `GET /api/me`; make clients with `app.client("Alice")` (see
-/// common/src/story/client.rs for what a client can do). `users` is the server's user
+/// story/src/client.rs for what a client can do). `users` is the server's user
 /// store, opened from outside, as an administrator's tool would: what the server does
 /// not do itself, you can do there.
 pub async fn your_test(app: Story, users: UserStore) {

@@ -1,6 +1,6 @@
 //! Warm-up 05-1 · `DELETE /api/logout`: forget the session in this browser.
 //!
-//! With `--features exercise` this file replaces `src/logout.rs`, and the page's
+//! With `--features 05-1-logout` this file replaces `src/logout.rs`, and the page's
 //! "Log out" button calls your handler. Check it with `cargo course check 05-1-logout`.
 //!
 //! The server keeps no list of sessions, so there is nothing on its side to delete.

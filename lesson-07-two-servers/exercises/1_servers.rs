@@ -1,10 +1,10 @@
 //! Warm-up 07-1 · The two servers: what they must share, and what changes when the
 //! secret does.
 //!
-//! With `--features exercise` this file replaces `src/servers.rs`: the story then makes
-//! the configs of servers A and B with *your* `Server::config`, and rotates the secret
-//! with *your* `rotated`. Everything else in the lesson stays as it is. Check your work
-//! with `cargo course check 07-1-servers`.
+//! With `--features 07-1-servers` this file replaces `src/servers.rs`: the story then
+//! makes the configs of servers A and B with *your* `Server::config`, and rotates the
+//! secret with *your* `rotated`. Everything else in the lesson stays as it is. Check your
+//! work with `cargo course check 07-1-servers`.
 //!
 //! What you have to work with: `common::Config` (common/src/config.rs), the settings of
 //! one server, read from `.env` and the environment. Its fields say what each setting is.

@@ -18,9 +18,9 @@
 //!
 //! The endpoints are written, below. Yours is the store: `LoginLinks::create` and
 //! `LoginLinks::redeem`, on the database both servers share (`open` creates the table).
-//! The check (`tests/exercise_2_login_links.rs`) runs lesson 06 on servers A and B with
-//! these endpoints added, plays a story across both, and sends the same code to A and B
-//! at once. Check your work with `cargo course check 07-2-login-links`.
+//! The check (`tests/api/exercise_2_login_links.rs`) runs lesson 06 on servers A and B
+//! with these endpoints added, plays a story across both, and sends the same code to A
+//! and B at once. Check your work with `cargo course check 07-2-login-links`.
 
 // While the `todo!()`s stand, the compiler would warn that the parameters and the helpers
 // are unused. This keeps it quiet meanwhile; delete it when done.

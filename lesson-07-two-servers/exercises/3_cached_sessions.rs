@@ -81,8 +81,8 @@ pub async fn your_test(app: Story) {
     //       send the copy to A: the answer must be "nobody". Also check that A did know
     //       the user before, so that a server that knows nobody at all does not pass.
     //
-    //       The lesson's story (tests/story/mod.rs) switches servers and copies cookies;
-    //       see how. Think about it: how long would A keep the ended session alive? And
-    //       what could A do to learn that B ended it?
+    //       The lesson's story (tests/api/lesson_story.rs) switches servers and copies
+    //       cookies; see how. Think about it: how long would A keep the ended session
+    //       alive? And what could A do to learn that B ended it?
     todo!("07-3: write the test that shows a session ended on B still working on A")
 }

@@ -116,7 +116,8 @@ async fn items_come_back_in_the_order_they_were_added() {
     );
     expect_items(
         &add(&mut alice, "kettle").await,
-        "Adding \"kettle\" after \"tea\"",
+        "Adding \"kettle\" after \"tea\" (the answer is the whole cart, oldest first, the \
+         new item last)",
         &["tea", "kettle"],
     );
     expect_items(
@@ -137,29 +138,34 @@ async fn an_item_is_trimmed_and_must_be_1_to_40_characters() {
     let mut alice = app.client("Alice");
     expect_items(
         &add(&mut alice, "  green tea \n").await,
-        "Adding \"  green tea \\n\"",
+        "Adding \"  green tea \\n\" (an item is stored without the spaces around it: trim it)",
         &["green tea"],
     );
     let forty = "x".repeat(40);
     let forty_accents = "é".repeat(40); // 40 characters, 80 bytes
     expect_items(
         &add(&mut alice, &forty).await,
-        "Adding an item of exactly 40 characters",
+        "Adding an item of exactly 40 characters (1 to 40 are allowed)",
         &["green tea", &forty],
     );
     expect_items(
         &add(&mut alice, &forty_accents).await,
-        "Adding \"é\" 40 times (40 characters, 80 bytes)",
+        "Adding \"é\" 40 times (40 characters but 80 bytes: count characters, not bytes)",
         &["green tea", &forty, &forty_accents],
     );
 
     let forty_one = "x".repeat(41);
-    for bad in ["", "   ", "\t\n", forty_one.as_str()] {
+    let bad_items = [
+        ("", "an empty item"),
+        ("   ", "an item of three spaces"),
+        ("\t\n", "an item of a tab and a new line"),
+        (forty_one.as_str(), "an item of 41 characters"),
+    ];
+    for (bad, what) in bad_items {
         let reply = add(&mut alice, bad).await;
         hint_assert!(
             reply.status == 400 && reply.json() == json!({ "error": TOO_LONG }),
-            "Adding the item {bad:?} must be refused with 400 {{\"error\": \"{TOO_LONG}\"}}, \
-             got {} {}",
+            "Adding {what} must be refused with 400 {{\"error\": \"{TOO_LONG}\"}}, got {} {}",
             reply.status,
             reply.body
         );
@@ -180,7 +186,7 @@ async fn emptying_answers_an_empty_cart() {
     add(&mut alice, "kettle").await;
     expect_items(
         &alice.delete("empty", "/api/cart").await,
-        "DELETE /api/cart",
+        "DELETE /api/cart (the answer is the cart once emptied)",
         &[],
     );
     expect_items(

@@ -1,9 +1,11 @@
 //! The check of exercise 01-3 (break it): a login remembered per User-Agent.
 //!
 //! 1. `your_test` must FAIL against a server whose browser key is the User-Agent (this
-//!    file keeps its own copy of that flaw, so fixing the starter does not change it);
+//!    file keeps its own copy of that flaw, so fixing the starter does not change it),
+//!    and against a server that forgets every login (a test must see a login remembered);
 //! 2. `your_test` must PASS against a server with your `browser_key`;
-//! 3. your `browser_key` must pass this file's own checks too, so that the fix is real.
+//! 3. your `browser_key` must pass this file's own checks too, so that the fix is real:
+//!    each browser is told apart by a cookie that no script can read and nobody can guess.
 //!
 //! `cargo course check 01-3-user-agent` runs it against your `exercises/3_user_agent.rs`;
 //! `cargo test` runs it against the reference in `solutions/`.
@@ -20,6 +22,8 @@ mod yours;
 #[path = "../../exercises/3_user_agent.rs"]
 mod yours;
 
+use std::collections::BTreeMap;
+
 use axum::http::HeaderMap;
 use axum::http::header::USER_AGENT;
 use axum_extra::extract::cookie::CookieJar;
@@ -32,6 +36,11 @@ fn by_user_agent(headers: &HeaderMap, jar: CookieJar) -> (CookieJar, String) {
         .get(USER_AGENT)
         .and_then(|value| value.to_str().ok());
     (jar, agent.unwrap_or_default().to_owned())
+}
+
+/// The opposite mistake: a new key for every request, so every login is forgotten at once.
+fn forgets_every_login(_headers: &HeaderMap, jar: CookieJar) -> (CookieJar, String) {
+    (jar, common::config::new_secret())
 }
 
 async fn app(browser_key: yours::BrowserKey) -> Story {
@@ -51,6 +60,20 @@ async fn your_test_fails_against_the_flawed_server() {
             "your_test passes against the flawed server, whose browser key is the \
              User-Agent: it must fail there. Have two browsers send the same User-Agent, \
              log one in, and check that the other is not told it is that user"
+        ),
+    }
+}
+
+#[tokio::test]
+async fn your_test_fails_against_a_server_that_forgets_every_login() {
+    match test_outcome(yours::your_test(app(forgets_every_login).await)).await {
+        TestOutcome::Failed => {}
+        TestOutcome::Todo => hint_assert!(false, "{TODO_HINT}"),
+        TestOutcome::Passed => hint_assert!(
+            false,
+            "your_test passes against a server that forgets every login (a new key for \
+             every request): it cannot tell a fix from a server where nobody stays logged \
+             in. Check too that Alice, after her login, is told she is alice"
         ),
     }
 }
@@ -99,6 +122,13 @@ async fn your_browser_key_tells_browsers_apart_by_what_they_hold() {
 
     let login = alice.login("alice", PASSWORD).await;
     hint_assert!(login.status == 200, "Alice's login: {}", login.body);
+    // The attributes of the cookies Alice's login set (not their values: each id is random).
+    let set_cookies = login.set_cookies();
+    let attributes: Vec<&str> = set_cookies
+        .iter()
+        .flat_map(|set_cookie| set_cookie.split(';').skip(1))
+        .map(str::trim)
+        .collect();
     expect_me(
         &mut bob,
         None,
@@ -138,7 +168,9 @@ async fn your_browser_key_tells_browsers_apart_by_what_they_hold() {
     hint_assert!(
         !alices.is_empty() && !bobs.is_empty() && alices != bobs,
         "Alice's and Bob's browsers must each hold a cookie of their own (the visitor id), \
-         got {alices:?} and {bobs:?}"
+         got {} and {}",
+        shown(&alices),
+        shown(&bobs)
     );
     for (name, value) in alices.iter().chain(&bobs) {
         hint_assert!(
@@ -148,4 +180,47 @@ async fn your_browser_key_tells_browsers_apart_by_what_they_hold() {
              or more)"
         );
     }
+    // Ids from a counter or a clock follow each other: from her own, Mallory guesses the
+    // next. Random ids share their first 8 characters by chance almost never.
+    let held: Vec<(String, String)> = [&alice, &bob, &carol, &dave]
+        .iter()
+        .map(|client| client.cookies())
+        .flat_map(BTreeMap::into_iter)
+        .collect();
+    for (index, (name, first)) in held.iter().enumerate() {
+        for (other_name, second) in &held[index + 1..] {
+            let alike = first.chars().take(8).eq(second.chars().take(8));
+            hint_assert!(
+                name != other_name || !alike,
+                "Two browsers were given {name} ids that begin with the same 8 characters: \
+                 ids that follow each other (a counter, the time) can be guessed from \
+                 one's own. Make each id random: common::config::new_secret()"
+            );
+        }
+    }
+    // What carries a login is only for the server: no script on the page may read it.
+    let attribute = |wanted: &[&str]| attributes.iter().any(|a| wanted.contains(a));
+    hint_assert!(
+        attribute(&["HttpOnly"]) && attribute(&["SameSite=Lax", "SameSite=Strict"]),
+        "The cookie that carries the visitor id must be HttpOnly (no script on the page can \
+         read it and send it elsewhere) and SameSite=Lax (not sent along when another site \
+         makes the browser call this one), like every cookie of lesson 02; Alice's login set {}",
+        if set_cookies.is_empty() {
+            "no cookie".to_owned()
+        } else {
+            format!("a cookie with `{}`", attributes.join("; "))
+        }
+    );
+}
+
+/// A browser's cookies as the `Cookie` header would send them, or "no cookie".
+fn shown(cookies: &BTreeMap<String, String>) -> String {
+    if cookies.is_empty() {
+        return "no cookie".to_owned();
+    }
+    let pairs: Vec<String> = cookies
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    pairs.join("; ")
 }

@@ -58,7 +58,7 @@ pub async fn run(mut story: Story) -> String {
 
 /// The lesson's story, checked against `tests/snapshots/story.snap`: every request, status
 /// and body, including the two steps where the server hands Bob's identity to others.
-/// With `--features exercise` this is the check for your `login`.
+/// With `--features 01-1-login` this is the check for your `login`.
 #[tokio::test]
 async fn matches_its_snapshot() {
     story::assert_story!(run(Story::recording()).await);

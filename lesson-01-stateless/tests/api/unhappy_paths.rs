@@ -1,10 +1,10 @@
 //! The edges of lesson 01: bad input is a JSON 4xx, never a 500, and the one
 //! `current_user` behaves exactly as badly as the lesson says, and no worse.
-//! With `--features exercise` these run against your `login` too (warm-up 01-1).
+//! With `--features 01-1-login` these run against your `login` (warm-up 01-1).
 
 use serde_json::json;
 use story::hint_assert;
-use story::{Method, PASSWORD, Payload, Reply, Story, credentials, spawn_app};
+use story::{Client, Method, PASSWORD, Payload, Reply, Story, credentials, spawn_app};
 
 async fn app() -> Story {
     spawn_app(|config, clock| async move { lesson_01_stateless::app(&config, clock).await }).await
@@ -25,13 +25,59 @@ fn expect_logged_in(reply: &Reply, username: &str) {
 /// A login that must fail with the one generic 401.
 #[track_caller]
 fn expect_refused(reply: &Reply, what: &str) {
+    let why = if reply.status == 200 {
+        "the password must be checked, not only the name (check_login does both)"
+    } else {
+        "hand on the error of check_login unchanged: one answer, whatever was wrong"
+    };
     hint_assert!(
         reply.status == 401 && reply.json() == json!({ "error": "Invalid credentials" }),
-        "{what} must be refused with 401 {{\"error\": \"Invalid credentials\"}}, got {} {}",
+        "{what} must be refused with 401 {{\"error\": \"Invalid credentials\"}}, got {} {}: \
+         {why}",
         reply.status,
         reply.body
     );
     reply.assert_error(401, "Invalid credentials");
+}
+
+/// Asks `/api/me` as `client` and checks that the server says `username`.
+async fn expect_me(client: &mut Client, username: &str, situation: &str) {
+    let reply = client.me().await;
+    let name = client.name().to_owned();
+    hint_assert!(
+        reply.status == 200 && reply.json()["username"] == username,
+        "{situation}, so /api/me must answer 200 with {username} for {name}, got {} {}",
+        reply.status,
+        reply.body
+    );
+}
+
+#[tokio::test]
+async fn the_last_login_is_everybodys_current_user() {
+    let app = app().await;
+    let mut alice = app.client("Alice");
+    let mut bob = app.client("Bob");
+    alice.register_ok("alice").await;
+    alice.register_ok("bob").await;
+
+    expect_logged_in(&alice.login("alice", PASSWORD).await, "alice");
+    expect_me(
+        &mut alice,
+        "alice",
+        "Alice logged in: the login must remember her in current_user, which /api/me reads",
+    )
+    .await;
+
+    expect_logged_in(&bob.login("bob", PASSWORD).await, "bob");
+    for client in [&mut bob, &mut alice] {
+        expect_me(
+            client,
+            "bob",
+            "Bob logged in after Alice: a login replaces whoever is in current_user, for \
+             every browser (the lesson's bug, on purpose)",
+        )
+        .await;
+    }
 }
 
 #[tokio::test]
@@ -227,9 +273,14 @@ async fn many_logins_at_once_are_safe_but_everybody_gets_the_same_user() {
         answers.push(reply.json());
     }
     assert!(names.contains(&answers[0]["username"].as_str().unwrap()));
+    let told: Vec<&str> = answers
+        .iter()
+        .map(|answer| answer["username"].as_str().unwrap_or("nobody"))
+        .collect();
     hint_assert!(
         answers.iter().all(|answer| *answer == answers[0]),
         "After twenty logins at once, all twenty browsers must be told the same user (the \
-         one current_user), got {answers:?}"
+         one current_user), got {}",
+        told.join(", ")
     );
 }

@@ -1,6 +1,8 @@
 //! The check of exercise 02-2: a signed pass that carries its own end. The story
 //! (`tests/snapshots/exercise_2_expiring_pass.snap`) plays it out; the other tests check
-//! the edges. `cargo course check 02-2-expiring-pass` runs it against your
+//! the edges, each naming a mistake: the system's clock instead of the server's, an end
+//! never compared, the cookie's value and attributes, a forged or garbled pass.
+//! `cargo course check 02-2-expiring-pass` runs it against your
 //! `exercises/2_expiring_pass.rs`; `cargo test` runs it against the reference in
 //! `solutions/`.
 
@@ -19,13 +21,12 @@ mod yours;
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::http::header::SET_COOKIE;
-use axum::response::IntoResponse;
-use axum_extra::extract::cookie::{Cookie, SignedCookieJar};
 use common::Config;
 use story::hint_assert;
-use story::{Client, Method, Payload, Reply, STORY_SECRET, STORY_START, Story, spawn_app};
+use story::{Client, Method, Payload, Reply, STORY_START, Story, spawn_app};
 use yours::{NO_PASS, PASS_COOKIE};
+
+use crate::signing::signed_by_the_server;
 
 const ATTRIBUTES: &str = "; HttpOnly; SameSite=Lax; Path=/; Max-Age=600";
 
@@ -83,6 +84,60 @@ async fn issue(client: &mut Client) -> Reply {
     client
         .send("get a pass", Method::POST, "/api/pass", Payload::None)
         .await
+}
+
+/// Set-Cookie headers as a student reads them: "no cookie", or the headers.
+fn shown(set_cookies: &[&str]) -> String {
+    if set_cookies.is_empty() {
+        "no cookie".to_owned()
+    } else {
+        set_cookies.join(" and ")
+    }
+}
+
+/// Minutes in a hundred years (of 365 days): far from the real date in either direction.
+const A_CENTURY: i64 = 100 * 365 * 24 * 60;
+
+#[tokio::test]
+async fn the_servers_clock_decides_when_a_pass_ends() {
+    let app = app().await;
+    let mut alice = app.client("Alice");
+    expect_pass(
+        &issue(&mut alice).await,
+        "POST /api/pass (ten minutes from now by the state's clock, `state.clock.now()`, \
+         never the system's)",
+        &at(10),
+    );
+    app.advance_clock(Duration::from_secs(11 * 60));
+    expect_refused(
+        &show(&mut alice).await,
+        "GET /api/pass a minute after the pass ended (the browser still sends the cookie: \
+         compare the end it carries with the state's clock on every request; Max-Age only \
+         asks the browser to drop it)",
+    );
+
+    // A century later by the server's clock: by the system's clock, this pass has about
+    // a century to run, so only a server that asks its own clock refuses it in time.
+    app.advance_clock(Duration::from_secs(A_CENTURY as u64 * 60));
+    let reply = issue(&mut alice).await;
+    // The body is not shown: an end computed from the system's time differs on every run,
+    // and so would the hint.
+    hint_assert!(
+        reply.status == 200
+            && reply.json() == serde_json::json!({ "expires_at": at(A_CENTURY + 21) }),
+        "POST /api/pass a century later by the state's clock must answer 200 with an end \
+         ten minutes after the state's clock ({}), got {} and another end: it is \
+         `state.clock.now()` plus ten minutes, never the system's time",
+        at(A_CENTURY + 21),
+        reply.status
+    );
+    app.advance_clock(Duration::from_secs(11 * 60));
+    expect_refused(
+        &show(&mut alice).await,
+        "GET /api/pass a minute after the end of a pass issued a century later (by the \
+         system's clock it still has a century to run: compare with `state.clock.now()`, \
+         never the system's time)",
+    );
 }
 
 #[tokio::test]
@@ -180,7 +235,8 @@ async fn a_pass_runs_until_the_second_it_ends() {
     app.advance_clock(Duration::from_secs(1));
     expect_refused(
         &show(&mut alice).await,
-        "GET /api/pass exactly 10 minutes after it was issued (its end has come)",
+        "GET /api/pass exactly 10 minutes after it was issued (its end has come: a pass runs \
+         while now is strictly before its end)",
     );
     app.advance_clock(Duration::from_secs(24 * 60 * 60));
     expect_refused(&show(&mut alice).await, "GET /api/pass a day after its end");
@@ -193,12 +249,36 @@ async fn the_cookie_is_signed_and_carries_the_end_in_unix_seconds() {
     let reply = issue(&mut alice).await;
     let set_cookies = reply.set_cookies();
     let end = (STORY_START + 10 * 60).to_string();
+    let expected = format!("{PASS_COOKIE}=<signature>{end}{ATTRIBUTES}");
     hint_assert!(
-        set_cookies.len() == 1
-            && set_cookies[0].starts_with(&format!("{PASS_COOKIE}="))
-            && set_cookies[0].ends_with(&format!("{end}{ATTRIBUTES}")),
-        "POST /api/pass must set one cookie, `{PASS_COOKIE}=<signature>{end}{ATTRIBUTES}` \
-         (the end in Unix seconds, after the signature), got {set_cookies:?}"
+        set_cookies.len() == 1 && set_cookies[0].starts_with(&format!("{PASS_COOKIE}=")),
+        "POST /api/pass must set exactly one cookie, `{expected}`, got {}",
+        shown(&set_cookies)
+    );
+    let set_cookie = set_cookies[0];
+    let (pair, attributes) = set_cookie.split_once(';').unwrap_or((set_cookie, ""));
+    hint_assert!(
+        pair.ends_with(&end),
+        "The pass cookie's value must end with the pass's end as a whole number of Unix \
+         seconds, {end} (ten minutes after the state's clock), after the signature: \
+         `{expected}`, got `{pair}`"
+    );
+    for (attribute, why) in [
+        ("HttpOnly", "no script on the page can read it"),
+        ("SameSite=Lax", "not sent along when another site calls"),
+        ("Path=/", "sent with every request to the site"),
+        ("Max-Age=600", "the browser drops it when the pass ends"),
+    ] {
+        hint_assert!(
+            attributes.split(';').any(|a| a.trim() == attribute),
+            "The pass cookie must say `{attribute}` ({why}), like the lesson's counters \
+             but with the lifetime of one pass: `{expected}`, got `{set_cookie}`"
+        );
+    }
+    hint_assert!(
+        set_cookie.ends_with(&format!("{end}{ATTRIBUTES}")),
+        "POST /api/pass must set one cookie, `{expected}` (the end in Unix seconds, after \
+         the signature), got `{set_cookie}`"
     );
     let value = alice.cookie(PASS_COOKIE).unwrap_or_default();
     hint_assert!(
@@ -219,23 +299,10 @@ async fn the_cookie_is_signed_and_carries_the_end_in_unix_seconds() {
             .set_cookies()
             .first()
             .is_some_and(|c| c.contains("; Secure")),
-        "With COOKIE_SECURE=true, the pass cookie must say `Secure`, got {:?}",
-        reply.set_cookies()
+        "With COOKIE_SECURE=true, the pass cookie must say `Secure` (only ever sent over \
+         HTTPS: `.secure(state.secure_cookies)`), got {}",
+        shown(&reply.set_cookies())
     );
-}
-
-/// The cookie value the server's own signed jar makes for `value`, as a browser holds it:
-/// what only someone with the key could send.
-fn signed_by_the_server(value: &str) -> String {
-    let key = common::config::key_from_secret(STORY_SECRET).expect("a long enough secret");
-    let response = SignedCookieJar::new(key)
-        .add(Cookie::new(PASS_COOKIE, value.to_owned()))
-        .into_response();
-    let set_cookie = response.headers()[SET_COOKIE].to_str().expect("text");
-    let pair = set_cookie.split(';').next().unwrap_or_default();
-    pair.split_once('=')
-        .map(|(_, v)| v.to_owned())
-        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -246,26 +313,38 @@ async fn a_pass_that_is_edited_unsigned_or_no_moment_is_refused() {
     let genuine = alice.cookie(PASS_COOKIE).unwrap_or_default();
     let signature = genuine.trim_end_matches(|c: char| c.is_ascii_digit());
     let later = (STORY_START + 24 * 60 * 60).to_string();
+    let no_end = "signed by the server, but no end a pass can have";
     let forgeries = [
-        later.clone(),                 // an end in the clear, unsigned
-        format!("{signature}{later}"), // a later end under the old signature
-        signature.to_owned(),          // the signature alone
-        String::new(),                 // empty
-        "%%%".to_owned(),              // garbage
-        format!("{genuine}{genuine}"), // doubled
-        // Signed with the server's key, yet no end a pass can have:
-        signed_by_the_server("soon"),
-        signed_by_the_server(""),
-        signed_by_the_server("1.8e9"),
-        signed_by_the_server("-1"),                   // 1969: long over
-        signed_by_the_server("99999999999999999"),    // past the year 9999
-        signed_by_the_server("99999999999999999999"), // past i64
+        (later.clone(), "unsigned: read the pass from the signed jar"),
+        (
+            format!("{signature}{later}"),
+            "a later end, the old signature",
+        ),
+        (signature.to_owned(), "the signature alone"),
+        (String::new(), "empty"),
+        ("%%%".to_owned(), "garbage"),
+        (format!("{genuine}{genuine}"), "the pass twice"),
+        (signed_by_the_server(PASS_COOKIE, "soon"), no_end),
+        (signed_by_the_server(PASS_COOKIE, ""), no_end),
+        (signed_by_the_server(PASS_COOKIE, "1.8e9"), no_end),
+        (
+            signed_by_the_server(PASS_COOKIE, "-1"),
+            "signed, 1969: long over",
+        ),
+        (
+            signed_by_the_server(PASS_COOKIE, "99999999999999999"),
+            "signed, past the year 9999",
+        ),
+        (
+            signed_by_the_server(PASS_COOKIE, "99999999999999999999"),
+            "signed, too big for an i64",
+        ),
     ];
-    for forgery in forgeries {
+    for (forgery, what) in forgeries {
         alice.set_cookie(PASS_COOKIE, &forgery);
         expect_refused(
             &show(&mut alice).await,
-            &format!("GET /api/pass with the cookie {PASS_COOKIE}={forgery}"),
+            &format!("GET /api/pass with the cookie {PASS_COOKIE}={forgery} ({what})"),
         );
     }
     alice.set_cookie(PASS_COOKIE, &genuine);
@@ -276,7 +355,7 @@ async fn a_pass_that_is_edited_unsigned_or_no_moment_is_refused() {
     );
     // And the server's own signature over a later end is, of course, accepted: the end
     // is only as safe as the key.
-    alice.set_cookie(PASS_COOKIE, &signed_by_the_server(&later));
+    alice.set_cookie(PASS_COOKIE, &signed_by_the_server(PASS_COOKIE, &later));
     let tomorrow = at(24 * 60);
     expect_pass(
         &show(&mut alice).await,

@@ -1,9 +1,11 @@
 //! The check of exercise 02-3 (break it): premium decided by a plain cookie.
 //!
 //! 1. `your_test` must FAIL against a shop that believes the plain badge cookie (this
-//!    file keeps its own copy of that flaw, so fixing the starter does not change it);
+//!    file keeps its own copy of that flaw, so fixing the starter does not change it),
+//!    and against a shop that lets nobody in (a test must see the paying browser get in);
 //! 2. `your_test` must PASS against a shop with your `is_premium`;
-//! 3. your `is_premium` must pass this file's own checks too, so that the fix is real.
+//! 3. your `is_premium` must pass this file's own checks too, so that the fix is real:
+//!    among them a cookie signed with the server's own key that says another plan.
 //!
 //! `cargo course check 02-3-forged-cookie` runs it against your
 //! `exercises/3_forged_cookie.rs`; `cargo test` runs it against the reference in
@@ -28,9 +30,16 @@ use story::hint_assert;
 use story::{Client, Method, Payload, Reply, Story, TestOutcome, spawn_app, test_outcome};
 use yours::{BADGE_COOKIE, PLAN_COOKIE, PREMIUM, PREMIUM_ONLY};
 
+use crate::signing::signed_by_the_server;
+
 /// The flaw: whoever shows the badge is premium.
 fn trusts_the_badge(plain: &CookieJar, _signed: &SignedCookieJar) -> bool {
     plain.get(BADGE_COOKIE).map(|c| c.value() == PREMIUM) == Some(true)
+}
+
+/// The opposite mistake: nobody is premium, not even a browser that paid.
+fn lets_nobody_in(_plain: &CookieJar, _signed: &SignedCookieJar) -> bool {
+    false
 }
 
 async fn app(is_premium: yours::PremiumCheck) -> Story {
@@ -53,6 +62,20 @@ async fn your_test_fails_against_the_flawed_shop() {
             "your_test passes against the flawed shop, which believes the plain \
              `{BADGE_COOKIE}` cookie: it must fail there. Have a browser that never paid \
              set that cookie by hand, and check that it is still refused with a 403"
+        ),
+    }
+}
+
+#[tokio::test]
+async fn your_test_fails_against_a_shop_that_lets_nobody_in() {
+    match test_outcome(yours::your_test(app(lets_nobody_in).await)).await {
+        TestOutcome::Failed => {}
+        TestOutcome::Todo => hint_assert!(false, "{TODO_HINT}"),
+        TestOutcome::Passed => hint_assert!(
+            false,
+            "your_test passes against a shop that lets nobody in, not even a browser that \
+             paid: it cannot tell a fix from a shop that locks everybody out. Have a \
+             browser pay (POST /api/upgrade) and check that it does get the article (200)"
         ),
     }
 }
@@ -133,6 +156,17 @@ async fn your_is_premium_believes_only_the_signed_cookie() {
     expect_refused(
         &mut mallory,
         "Mallory put Alice's signature in front of another value",
+    )
+    .await;
+
+    // A signature proves that the server wrote the value, not what the value says.
+    let mut frank = app.client("Frank");
+    frank.set_cookie(PLAN_COOKIE, &signed_by_the_server(PLAN_COOKIE, "free"));
+    expect_refused(
+        &mut frank,
+        "Frank holds a genuine `plan` cookie, signed with the server's own key, that says \
+         `free` (a signature proves who wrote the value, not that it says `premium`: \
+         compare the value too)",
     )
     .await;
 

@@ -128,7 +128,7 @@ fn change_one_character(value: &str) -> String {
 
 /// The lesson's story, checked against `tests/snapshots/story.snap`: every request, status
 /// and body, including every Set-Cookie and what the server made of each forged cookie.
-/// With `--features exercise` this is the check for your `signed_visits`.
+/// With `--features 02-1-signed-counter` this is the check for your `signed_visits`.
 #[tokio::test]
 async fn matches_its_snapshot() {
     story::assert_story!(run(Story::recording()).await);

@@ -2,6 +2,7 @@
 //! own tests, and the checks of its exercises. Run them with `cargo test -p lesson-02-cookies`.
 
 mod lesson_story;
+mod signing;
 mod unhappy_paths;
 
 // The checks of the exercises (`cargo course check NAME`), each with its reference unless

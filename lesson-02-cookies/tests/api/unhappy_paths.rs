@@ -2,7 +2,7 @@
 //! every counter answers 200 and starts over at 1 for a value it did not hand out, and
 //! never a 500. Plus the attributes of every cookie, and what signing and encryption do
 //! not protect against (a copied cookie).
-//! With `--features exercise` these run against your `signed_visits` too (warm-up 02-1).
+//! With `--features 02-1-signed-counter` these run against your `signed_visits` (warm-up 02-1).
 
 use std::convert::Infallible;
 
@@ -10,6 +10,8 @@ use common::Config;
 use lesson_02_cookies::counters::{PLAIN_COOKIE, PRIVATE_COOKIE, SIGNED_COOKIE};
 use story::hint_assert;
 use story::{Client, Reply, STORY_SECRET, Story, spawn_app};
+
+use crate::signing::signed_by_the_server;
 
 /// Each counter's path and cookie name.
 const COUNTERS: [(&str, &str); 3] = [
@@ -75,11 +77,23 @@ async fn every_counter_sets_one_cookie_with_the_same_attributes() {
         let reply = alice.get("first visit", path).await;
         let set_cookies = reply.set_cookies();
         hint_assert!(
-            set_cookies.len() == 1
-                && set_cookies[0].starts_with(&format!("{name}="))
-                && set_cookies[0].ends_with(ATTRIBUTES),
-            "A first visit to {path} must set one cookie, `{name}=...{ATTRIBUTES}`, got \
-             {set_cookies:?}"
+            !set_cookies.is_empty(),
+            "A first visit to {path} must set the cookie {name}, got no Set-Cookie at all: \
+             `add` gives back a new jar with the cookie in it; answer with that one, not \
+             the jar you were given"
+        );
+        hint_assert!(
+            set_cookies.len() == 1 && set_cookies[0].starts_with(&format!("{name}=")),
+            "A first visit to {path} must set one cookie, named {name} (each counter has a \
+             cookie of its own), got {}",
+            set_cookies.join(" and ")
+        );
+        hint_assert!(
+            set_cookies[0].ends_with(ATTRIBUTES),
+            "A first visit to {path} must set `{name}=...{ATTRIBUTES}`, with the attributes \
+             of every counter (`visits_cookie` in src/counters.rs builds such a cookie), \
+             got `{}`",
+            set_cookies[0]
         );
     }
 }
@@ -97,8 +111,13 @@ async fn with_cookie_secure_every_cookie_is_https_only() {
         let set_cookies = reply.set_cookies();
         hint_assert!(
             set_cookies.first().is_some_and(|c| c.contains("; Secure")),
-            "With COOKIE_SECURE=true, the cookie of {path} must say `Secure`, got \
-             {set_cookies:?}"
+            "With COOKIE_SECURE=true, the cookie of {path} must say `Secure` (pass on \
+             `state.secure_cookies`), got {}",
+            if set_cookies.is_empty() {
+                "no cookie".to_owned()
+            } else {
+                set_cookies.join(" and ")
+            }
         );
     }
 }
@@ -109,7 +128,10 @@ async fn two_browsers_count_separately_on_every_counter() {
     let mut alice = app.client("Alice");
     let mut bob = app.client("Bob");
     for (path, _) in COUNTERS {
-        let what = |who: &str, visit: &str| format!("{who}'s {visit} visit to {path}");
+        // Each count is the one that browser sent back, plus one.
+        let what = |who: &str, visit: &str| {
+            format!("{who}'s {visit} visit to {path} (the count her browser sent back, plus one)")
+        };
         expect_count(&alice.get("Alice", path).await, 1, &what("Alice", "first"));
         expect_count(&alice.get("Alice", path).await, 2, &what("Alice", "second"));
         expect_count(&bob.get("Bob", path).await, 1, &what("Bob", "first"));
@@ -222,7 +244,8 @@ async fn a_signed_cookie_changed_anywhere_is_refused() {
     hint_assert!(
         signature.is_some(),
         "After two visits to {path}, the cookie {SIGNED_COOKIE} must be a signature \
-         followed by the count 2, got {genuine:?}"
+         followed by the count 2 (the signed jar signs what it adds), got \
+         {SIGNED_COOKIE}={genuine}"
     );
     let signature = signature.unwrap_or_default();
     let mut other_signature = signature.to_owned();
@@ -240,6 +263,26 @@ async fn a_signed_cookie_changed_anywhere_is_refused() {
     }
     // The genuine cookie still works.
     visit_with(&mut alice, path, SIGNED_COOKIE, &genuine, 3).await;
+}
+
+#[tokio::test]
+async fn a_signed_value_that_is_no_count_to_grow_starts_over_at_1() {
+    // A signature proves the server's key made a value, not that it is a count this
+    // counter can grow (the same key signs every cookie of the app). Checked like any
+    // other value: a start at 1, never a 500.
+    let app = app().await;
+    let mut mallory = app.client("Mallory");
+    let path = "/api/visits/signed";
+    for value in [u64::MAX.to_string(), "many".to_owned(), "-1".to_owned()] {
+        let signed = signed_by_the_server(SIGNED_COOKIE, &value);
+        mallory.set_cookie(SIGNED_COOKIE, &signed);
+        let reply = mallory.get("visit", path).await;
+        expect_count(
+            &reply,
+            1,
+            &format!("GET {path} with {value}, signed with the server's key"),
+        );
+    }
 }
 
 #[tokio::test]

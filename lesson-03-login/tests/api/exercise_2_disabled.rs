@@ -1,8 +1,10 @@
 //! The check of apply 03-2 (`cargo course check 03-2-disabled`): a login that refuses a
 //! disabled account with the one generic 401, after the same bcrypt work.
 //!
-//! It tests `solutions/2_disabled.rs`, or with `--features exercise` your
+//! It tests `solutions/2_disabled.rs`, or with `--features 03-2-disabled` your
 //! `exercises/2_disabled.rs`, served with lesson 03's register and the story's config.
+//! By hand: `cargo test -p lesson-03-login --features 03-2-disabled --test api --
+//! exercise_2_disabled::`.
 
 // The reference, or with `--features 03-2-disabled` your starter: only this exercise's
 // (see README, "Exercises"). rust-analyzer, which sets `cfg(rust_analyzer)`, sees both.
@@ -19,13 +21,16 @@ mod yours;
 use axum::Router;
 use axum::extract::FromRef;
 use axum::routing::post;
-use common::{Accounts, Config};
+use common::Accounts;
+use common::passwords::Passwords;
 use lesson_03_login::session::COOKIE_NAME;
 use lesson_03_login::{AppState, SessionSettings, handlers};
 use serde_json::json;
 use story::hint_assert;
 use story::{PASSWORD, Reply, Story, credentials, spawn_app};
 use yours::Disabled;
+
+use crate::work::{bcrypt_checks, checks};
 
 /// Lesson 03's state plus the disabled set, each handler taking the part it needs.
 #[derive(Clone)]
@@ -60,14 +65,17 @@ fn exercise_app(app: AppState, disabled: Disabled) -> Router {
         .with_state(ExerciseState { app, disabled })
 }
 
-/// Serves the exercise with `config` (the story's, or changed) in `story`.
-async fn server_with(story: &mut Story, config: Config, disabled: &Disabled) {
-    let app = AppState::connect(&config, story.clock())
+/// Serves the exercise in `story`, with the story's config. Returns a clone of the
+/// server's `Passwords`: clones share its counters, so a test can count bcrypt checks.
+async fn serve(story: &mut Story, disabled: &Disabled) -> Passwords {
+    let app = AppState::connect(&story.config(), story.clock())
         .await
         .expect("the story's database opens");
+    let passwords = app.accounts.passwords.clone();
     story
         .start_server(exercise_app(app, disabled.clone()))
         .await;
+    passwords
 }
 
 async fn server() -> (Story, Disabled) {
@@ -81,6 +89,24 @@ async fn server() -> (Story, Disabled) {
     (story, disabled)
 }
 
+/// Like [`server`], and a clone of the server's `Passwords`, to count its bcrypt checks.
+async fn server_counting_bcrypt() -> (Story, Disabled, Passwords) {
+    let disabled = Disabled::default();
+    let mut story = Story::recording();
+    let passwords = serve(&mut story, &disabled).await;
+    (story, disabled, passwords)
+}
+
+/// A reply in words for a hint: its status, its body, and whether it set a cookie.
+fn described(reply: &Reply) -> String {
+    let cookies = if reply.set_cookies().is_empty() {
+        "no cookie"
+    } else {
+        "with a cookie"
+    };
+    format!("{} {} ({cookies})", reply.status, reply.body)
+}
+
 fn is_the_generic_401(reply: &Reply) -> bool {
     reply.status == 401
         && reply.json() == json!({ "error": "Invalid credentials" })
@@ -91,8 +117,7 @@ fn is_the_generic_401(reply: &Reply) -> bool {
 async fn story(mut story: Story) -> String {
     story.redact_cookie(COOKIE_NAME, "sealed");
     let disabled = Disabled::default();
-    let config = story.config();
-    server_with(&mut story, config, &disabled).await;
+    serve(&mut story, &disabled).await;
 
     story
         .client("Carol")
@@ -173,18 +198,16 @@ async fn a_disabled_account_gets_the_answer_of_a_wrong_password() {
     hint_assert!(
         is_the_generic_401(&refused),
         "carol is disabled: her login with the right password must get the one 401 \
-         {{\"error\": \"Invalid credentials\"}} and no cookie, got {} {} (cookies: {:?})",
-        refused.status,
-        refused.body,
-        refused.set_cookies()
+         {{\"error\": \"Invalid credentials\"}} and no cookie, got {}",
+        described(&refused)
     );
     let wrong = carol.login("carol", "wrong horse").await;
     hint_assert!(
         refused.as_seen_by_client() == wrong.as_seen_by_client(),
         "a disabled account and a wrong password must get identical answers, headers \
-         included; got {:?} and {:?}",
-        refused.as_seen_by_client(),
-        wrong.as_seen_by_client()
+         included; got {} for carol's right password and {} for a wrong one",
+        described(&refused),
+        described(&wrong)
     );
     hint_assert!(
         carol.cookie(COOKIE_NAME).is_none(),
@@ -220,6 +243,29 @@ async fn a_disabled_name_typed_in_other_letters_is_refused_too() {
             ""
         }
     );
+}
+
+#[tokio::test]
+async fn an_account_registered_in_capitals_is_disabled_by_its_name_as_registered() {
+    let (story, disabled) = server().await;
+    story.client("Carol").register_ok("Carol").await;
+    // The set holds names as registered: "Carol", not "carol".
+    disabled.disable("Carol");
+    for typed in ["Carol", "carol"] {
+        let reply = story.client("Mallory").login(typed, PASSWORD).await;
+        hint_assert!(
+            is_the_generic_401(&reply),
+            "the account \"Carol\" (registered with a capital C) is disabled: \"{typed}\" \
+             with her password must get the one 401, got {}{}",
+            described(&reply),
+            if reply.status == 200 {
+                ". The set holds the name as registered: decide on the account that was \
+                 found, by its username, not on the name as typed or lower-cased"
+            } else {
+                ""
+            }
+        );
+    }
 }
 
 #[tokio::test]
@@ -269,39 +315,35 @@ async fn everyone_else_logs_in_and_disabling_takes_effect_at_once() {
 }
 
 #[tokio::test]
-async fn a_disabled_account_takes_as_long_as_a_wrong_password() {
-    // A real bcrypt cost, so that one check takes tens of milliseconds and the
-    // difference with none is plain.
-    let disabled = Disabled::default();
-    let mut story = Story::recording();
-    let config = Config {
-        bcrypt_cost: 10,
-        ..story.config()
-    };
-    server_with(&mut story, config, &disabled).await;
+async fn a_disabled_account_costs_one_bcrypt_check_like_a_wrong_password() {
+    let (story, disabled, passwords) = server_counting_bcrypt().await;
     story.client("Carol").register_ok("carol").await;
     story.client("Dave").register_ok("dave").await;
     disabled.disable("carol");
-    let (wrong, wrong_reply) = story
-        .client("Mallory")
-        .fastest_login("dave", "wrong horse")
-        .await;
-    let (refused, refused_reply) = story
-        .client("Mallory")
-        .fastest_login("carol", PASSWORD)
-        .await;
+    let mut mallory = story.client("Mallory");
+    let (wrong, wrong_reply) =
+        bcrypt_checks(&passwords, mallory.login("dave", "wrong horse")).await;
+    let (refused, refused_reply) =
+        bcrypt_checks(&passwords, mallory.login("carol", PASSWORD)).await;
     hint_assert!(
         is_the_generic_401(&wrong_reply) && is_the_generic_401(&refused_reply),
-        "a wrong password and a disabled account must both get the one 401, got {} {} and {} {}",
-        wrong_reply.status,
-        wrong_reply.body,
-        refused_reply.status,
-        refused_reply.body
+        "a wrong password and a disabled account must both get the one 401, got {} and {}",
+        described(&wrong_reply),
+        described(&refused_reply)
     );
     hint_assert!(
-        refused * 3 >= wrong,
-        "refusing disabled carol took {refused:?}, a wrong password for dave {wrong:?}: the refusal \
-         comes back before any password check, and its speed tells an attacker this name \
-         is special. Check the password first, whatever the account"
+        (refused, wrong) == (1, 1),
+        "refusing disabled carol cost {}, a wrong password for dave {}: each must cost \
+         exactly one. {}",
+        checks(refused),
+        checks(wrong),
+        if refused < wrong {
+            "The refusal comes before (or instead of) the password check, and its speed tells \
+             an attacker this name is special; a sleep in its place is no bcrypt check either \
+             (its time does not follow the machine, its load or the queue of hashes). Check \
+             the password first, whatever the account"
+        } else {
+            "Check the password once, with `accounts.check_login`, and only then the set"
+        }
     );
 }

@@ -1,10 +1,15 @@
 //! Lesson 03's story: Alice registers and logs in; the sealed cookie is opened to show
 //! what it holds; her browser sends it back and the server knows her; then Mallory gets
-//! the same answer for a wrong password and for a name nobody has.
+//! the same answer for a wrong password and for a name nobody has, after the same bcrypt
+//! work (counted by the server's `Passwords`, not assumed).
 
+use axum::Router;
+use axum::routing::get;
 use axum_extra::extract::cookie::{Cookie, Key, PrivateCookieJar};
-use lesson_03_login::app;
+use common::Config;
+use common::passwords::Passwords;
 use lesson_03_login::session::{COOKIE_NAME, SessionData};
+use lesson_03_login::{AppState, handlers, routes};
 use story::{PASSWORD, Story, credentials};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -12,9 +17,7 @@ use time::format_description::well_known::Rfc3339;
 pub async fn run(mut story: Story) -> String {
     story.redact_cookie(COOKIE_NAME, "sealed");
     let config = story.config();
-    let routes = app(&config, story.clock())
-        .await
-        .expect("the story's database opens");
+    let (routes, passwords) = server(&story, &config).await;
     story.start_server(routes).await;
 
     let mut alice = story.client("Alice");
@@ -58,6 +61,7 @@ pub async fn run(mut story: Story) -> String {
     .await;
 
     let mut mallory = story.client("Mallory");
+    let before = passwords.stats().started;
     let wrong_password = mallory
         .post(
             "Mallory guesses Alice's password",
@@ -65,6 +69,8 @@ pub async fn run(mut story: Story) -> String {
             credentials("alice", "password123"),
         )
         .await;
+    let wrong_password_checks = passwords.stats().started - before;
+    let before = passwords.stats().started;
     let unknown_user = mallory
         .post(
             "Mallory tries a name nobody has",
@@ -72,16 +78,55 @@ pub async fn run(mut story: Story) -> String {
             credentials("nobody", "password123"),
         )
         .await;
-    story.say(
-        if wrong_password.as_seen_by_client() == unknown_user.as_seen_by_client() {
-            "The two answers are identical, and both took one bcrypt check: Mallory cannot \
-         tell a wrong password from a name that does not exist."
-        } else {
-            "The two answers differ: Mallory learns which usernames exist."
-        },
-    );
+    let unknown_user_checks = passwords.stats().started - before;
+    story.say(&what_mallory_learns(
+        wrong_password.as_seen_by_client() == unknown_user.as_seen_by_client(),
+        wrong_password_checks,
+        unknown_user_checks,
+    ));
 
     story.finish().await
+}
+
+/// Lesson 03's server, as [`lesson_03_login::app`] builds it, and a handle on its
+/// `Passwords`: a clone shares the server's counters, so the story can say how many bcrypt
+/// checks each login cost instead of claiming it.
+async fn server(story: &Story, config: &Config) -> (Router, Passwords) {
+    let state = AppState::connect(config, story.clock())
+        .await
+        .expect("the story's database opens");
+    let passwords = state.accounts.passwords.clone();
+    let routes = routes().route("/api/session", get(handlers::current_session));
+    let routes = state.sessions.with_retired_keys(routes);
+    (routes.with_state(state), passwords)
+}
+
+/// What Mallory can tell from her two failed logins: whether their answers are the same,
+/// and the bcrypt checks the server ran for each (counted, not assumed).
+fn what_mallory_learns(same_answer: bool, wrong_password: u64, unknown_user: u64) -> String {
+    if !same_answer {
+        return "The two answers differ: Mallory learns which usernames exist.".to_owned();
+    }
+    if (wrong_password, unknown_user) == (1, 1) {
+        return "The two answers are identical, and both took one bcrypt check: Mallory \
+                cannot tell a wrong password from a name that does not exist."
+            .to_owned();
+    }
+    format!(
+        "The two answers are identical, but the wrong password took {} and the unknown name \
+         {}: Mallory can time the difference.",
+        bcrypt_checks(wrong_password),
+        bcrypt_checks(unknown_user)
+    )
+}
+
+/// "no bcrypt check", "one bcrypt check", "2 bcrypt checks".
+fn bcrypt_checks(count: u64) -> String {
+    match count {
+        0 => "no bcrypt check".to_owned(),
+        1 => "one bcrypt check".to_owned(),
+        n => format!("{n} bcrypt checks"),
+    }
 }
 
 /// What the server reads in the cookie, opened with its key: something Alice's browser
@@ -109,8 +154,9 @@ fn look_inside(key: &Key, raw: Option<String>) -> String {
 }
 
 /// The story, checked against `tests/snapshots/story.snap`: the status codes, the
-/// `Set-Cookie` attributes, the bodies, and what the sealed cookie holds. This is the
-/// check for the exercise: `cargo test -p lesson-03-login --features exercise`.
+/// `Set-Cookie` attributes, the bodies, what the sealed cookie holds, and the bcrypt checks
+/// Mallory's two logins cost. Part of warm-up 03-1's check: `cargo course check 03-1-login`,
+/// or `cargo test -p lesson-03-login --features 03-1-login --test api -- lesson_story::`.
 #[tokio::test]
 async fn matches_its_snapshot() {
     story::assert_story!(run(Story::recording()).await);

@@ -6,6 +6,8 @@ use serde_json::{Value, json};
 use story::hint_assert;
 use story::{Method, PASSWORD, Payload, Story, credentials, spawn_app};
 
+use crate::work::{bcrypt_checks, checks, server_counting_bcrypt};
+
 async fn server() -> Story {
     spawn_app(|config, clock| async move { app(&config, clock).await }).await
 }
@@ -30,8 +32,62 @@ async fn the_right_password_logs_in_and_sets_the_session() {
     assert!(reply.json().get("password_hash").is_none());
     hint_assert!(
         laptop.cookie("session").is_some(),
-        "a successful login must set the `session` cookie; the response had {:?}",
-        reply.set_cookies()
+        "a successful login must set the `session` cookie, with a session started for the \
+         user; the response {}",
+        match reply.set_cookies().first() {
+            None => "set no cookie".to_owned(),
+            Some(cookie) => format!("only sent `Set-Cookie: {cookie}`, which keeps no session"),
+        }
+    );
+}
+
+#[tokio::test]
+async fn the_session_names_the_user_who_logged_in() {
+    let story = server().await;
+    story.client("Alice").register_ok("alice").await;
+    let bob = story.client("Bob").register_ok("bob").await;
+    let mut laptop = story.client("Bob's laptop");
+    laptop.login("bob", PASSWORD).await;
+    let session = laptop.get("whose session?", "/api/session").await.json()["user_id"].clone();
+    hint_assert!(
+        session == bob["id"],
+        "bob (id {}) logged in, and the session cookie names user {session}: start the session \
+         for the user who logged in",
+        bob["id"]
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_name_costs_one_bcrypt_check_like_a_wrong_password() {
+    let (story, passwords) = server_counting_bcrypt().await;
+    story.client("Alice").register_ok("alice").await;
+    let mut mallory = story.client("Mallory");
+    let (wrong, wrong_reply) =
+        bcrypt_checks(&passwords, mallory.login("alice", "wrong horse")).await;
+    let (unknown, unknown_reply) =
+        bcrypt_checks(&passwords, mallory.login("nobody", "wrong horse")).await;
+    hint_assert!(
+        wrong_reply.status == 401 && unknown_reply.status == 401,
+        "a wrong password and an unknown name must both be refused with a 401, got {} {} and \
+         {} {}",
+        wrong_reply.status,
+        wrong_reply.body,
+        unknown_reply.status,
+        unknown_reply.body
+    );
+    hint_assert!(
+        (wrong, unknown) == (1, 1),
+        "a wrong password cost {} and an unknown name {}: each must cost exactly one. {}",
+        checks(wrong),
+        checks(unknown),
+        if unknown < wrong {
+            "The login skips bcrypt when no account is found (and a sleep in its place is no \
+             bcrypt check either: its time does not follow the machine, its load or the \
+             queue of hashes), so Mallory can time which names exist. `accounts.check_login` \
+             checks a dummy hash for an unknown name"
+        } else {
+            "Let `accounts.check_login` do the finding and the checking, once"
+        }
     );
 }
 

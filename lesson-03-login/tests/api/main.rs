@@ -6,6 +6,8 @@ mod lesson_story;
 mod login;
 mod rotation;
 mod session;
+// Counting bcrypt checks, for the equal-work checks.
+mod work;
 
 // The checks of the exercises (`cargo course check NAME`), each with its reference unless
 // its own feature swaps in the starter.

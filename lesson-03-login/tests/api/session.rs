@@ -191,7 +191,13 @@ async fn many_users_logging_in_at_once_each_get_their_own_session() {
                     reply.body
                 );
                 for _ in 0..5 {
-                    assert_eq!(session_user_id(&mut client).await, user["id"], "user{n}");
+                    let session = session_user_id(&mut client).await;
+                    hint_assert!(
+                        session == user["id"],
+                        "user{n} (id {}) logged in, and the session cookie names user {session}: \
+                         start the session for the user who logged in",
+                        user["id"]
+                    );
                 }
             }
             user["id"].clone()

@@ -2,8 +2,9 @@
 //! fail against an `/api/me` that answers 200 for any valid cookie, and pass against your
 //! fixed `me`; and your fix must pass this file's own tests.
 //!
-//! It tests `solutions/3_deleted_user.rs`, or with `--features exercise` your
-//! `exercises/3_deleted_user.rs`.
+//! It tests `solutions/3_deleted_user.rs`, or with `--features 04-3-deleted-user` your
+//! `exercises/3_deleted_user.rs`. By hand: `cargo test -p lesson-04-me --features
+//! 04-3-deleted-user --test api -- exercise_3_deleted_user::`.
 
 // The reference, or with `--features 04-3-deleted-user` your starter: only this exercise's
 // (see README, "Exercises"). rust-analyzer, which sets `cfg(rust_analyzer)`, sees both.

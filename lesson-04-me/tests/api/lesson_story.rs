@@ -85,8 +85,9 @@ async fn server(story: &Story, config: &Config) -> axum::Router {
 }
 
 /// The story, checked against `tests/snapshots/story.snap`: what `/api/me` answers on a
-/// first visit, after registering, the next day, and after the secret changed. This is
-/// the check for the exercise: `cargo test -p lesson-04-me --features exercise`.
+/// first visit, after registering, the next day, and after the secret changed. Part of
+/// warm-up 04-1's check: `cargo course check 04-1-me`, or `cargo test -p lesson-04-me
+/// --features 04-1-me --test api -- lesson_story::`.
 #[tokio::test]
 async fn matches_its_snapshot() {
     story::assert_story!(run(Story::recording()).await);

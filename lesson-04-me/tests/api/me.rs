@@ -30,10 +30,14 @@ fn assert_nobody(reply: &Reply, case: &str) {
         reply.status == 401
             && reply.header("content-type") == Some("application/json")
             && reply.body == "null",
-        "{case}: /api/me must answer 401 with the JSON body `null`, got {} {:?} {}",
+        "{case}: /api/me must answer 401 with the JSON body `null`, got {} {} ({})",
         reply.status,
-        reply.header("content-type"),
-        reply.body
+        reply.body,
+        reply
+            .header("content-type")
+            .map_or("no content-type".to_owned(), |kind| format!(
+                "content-type {kind}"
+            ))
     );
 }
 
@@ -58,6 +62,16 @@ async fn the_logged_in_user_is_answered_without_the_hash() {
     assert_eq!(
         reply.json().as_object().unwrap().keys().collect::<Vec<_>>(),
         ["created_at", "id", "username"]
+    );
+    let mut bob = story.client("Bob");
+    let user = bob.register_ok("bob").await;
+    let reply = bob.me().await;
+    hint_assert!(
+        reply.status == 200 && reply.json() == user,
+        "bob is logged in: /api/me must answer 200 with his user {user}, got {} {}: answer \
+         the user whose id the session holds",
+        reply.status,
+        reply.body
     );
 }
 

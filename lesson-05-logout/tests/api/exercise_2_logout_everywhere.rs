@@ -2,8 +2,9 @@
 //! session generation, and raising it makes every older cookie worthless, a saved copy
 //! included. Its story is in `tests/snapshots/exercise_2_logout_everywhere.snap`.
 //!
-//! `cargo test -p lesson-05-logout --test exercise_2_logout_everywhere` checks the
-//! reference (solutions/); add `--features exercise` to check your starter (exercises/).
+//! `cargo test -p lesson-05-logout --test api -- exercise_2_logout_everywhere::` checks
+//! the reference (solutions/); add `--features 05-2-logout-everywhere` to check your
+//! starter (exercises/).
 
 // The reference, or with `--features 05-2-logout-everywhere` your starter: only this exercise's
 // (see README, "Exercises"). rust-analyzer, which sets `cfg(rust_analyzer)`, sees both.
@@ -21,8 +22,11 @@ use common::{Accounts, Credentials};
 use lesson_03_login::session::COOKIE_NAME;
 use lesson_05_logout::AppState;
 use serde_json::json;
+use sqlx::AnyPool;
 use story::hint_assert;
 use story::{Client, Method, PASSWORD, Payload, Reply, Story, credentials, spawn_app};
+
+use crate::removal;
 
 const EVERYWHERE: &str = "/api/logout-everywhere";
 
@@ -49,6 +53,33 @@ async fn add_users(accounts: &Accounts, usernames: &[&str]) {
             .register(&credentials)
             .await
             .expect("a new user with a valid name and password");
+    }
+}
+
+/// The `session_generations` table, read straight from the server's database: the check
+/// counts how far each log out everywhere raised a generation. (A generation is sealed
+/// inside the cookies, so no answer of the server shows it.)
+struct Table(AnyPool);
+
+impl Table {
+    async fn open(app: &Story) -> Table {
+        let accounts = Accounts::connect(&app.config(), app.clock())
+            .await
+            .expect("the check's database");
+        Table(accounts.users.pool().clone())
+    }
+
+    /// `username`'s generation: 0 while the user has no row.
+    async fn generation(&self, username: &str) -> i64 {
+        let generation: Option<i64> = sqlx::query_scalar(
+            "SELECT generations.generation FROM session_generations AS generations
+             JOIN users ON users.id = generations.user_id WHERE users.username = ?",
+        )
+        .bind(username)
+        .fetch_optional(&self.0)
+        .await
+        .expect("the session_generations table, as the exercise creates it");
+        generation.unwrap_or(0)
     }
 }
 
@@ -156,15 +187,20 @@ async fn story() {
 #[tokio::test]
 async fn a_second_logout_everywhere_ends_the_sessions_started_since_the_first() {
     let app = server().await;
+    let table = Table::open(&app).await;
     let mut alice = app.client("Alice");
     for round in 1..=3 {
         log_in(&mut alice, "log in", "alice").await;
         let copy = alice.cookies();
-        expect_me(
-            &alice.me().await,
-            Some("alice"),
-            &format!("right after logging in again (before log out everywhere #{round})"),
-        );
+        let when = match round {
+            1 => "right after logging in".to_owned(),
+            _ => format!(
+                "right after logging in again, after log out everywhere #{} (a new login \
+                 must seal the generation the user has now)",
+                round - 1
+            ),
+        };
+        expect_me(&alice.me().await, Some("alice"), &when);
         let reply = logout_everywhere(&mut alice, "log out everywhere").await;
         hint_assert!(
             reply.status == 204,
@@ -172,14 +208,84 @@ async fn a_second_logout_everywhere_ends_the_sessions_started_since_the_first() 
             reply.status,
             reply.body
         );
+        let generation = table.generation("alice").await;
+        hint_assert!(
+            generation == round,
+            "{}",
+            match generation {
+                0 => format!(
+                    "log out everywhere #{round} left Alice at generation 0, with no row in \
+                     session_generations: a user without a row is at 0, and raising her must \
+                     give her a row at 1 (an UPDATE alone finds no row to change)"
+                ),
+                stuck if stuck == round - 1 => format!(
+                    "log out everywhere #{round} left Alice at generation {stuck}: the \
+                     generation must go up every time, not only the first ({stuck} must \
+                     become {round})"
+                ),
+                other => format!(
+                    "after log out everywhere #{round}, Alice's generation must be {round}, \
+                     got {other}: each one raises it by exactly one"
+                ),
+            }
+        );
         alice.restore_cookies(&copy);
         expect_me(
             &alice.me().await,
             None,
             &format!(
-                "a copy saved just before log out everywhere #{round} (the generation must \
-                 go up every time, not only the first)"
+                "a copy sealed with generation {}, saved just before log out everywhere \
+                 #{round} raised Alice to {round} (accept a cookie only while its sealed \
+                 generation is the user's current one)",
+                round - 1
             ),
+        );
+    }
+}
+
+/// Twenty tabs of one browser, all holding Alice's current cookie, send log out
+/// everywhere at the same instant. Each one answered 204 raised her generation by one; a
+/// tab whose request came after a raise holds a cookie of an older generation, and gets
+/// the 401. Requests meet in the database only now and then, so there are 20 rounds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_out_everywhere_sent_twenty_times_at_once_raises_the_generation_once_per_204() {
+    let app = server().await;
+    let table = Table::open(&app).await;
+    let mut alice = app.client("Alice");
+    for round in 1..=20 {
+        log_in(&mut alice, "log in", "alice").await;
+        let cookie = alice.cookies();
+        let before = table.generation("alice").await;
+        let requests: Vec<_> = (0..20)
+            .map(|tab| {
+                let mut tab = app.client(&format!("Tab {tab}"));
+                tab.restore_cookies(&cookie);
+                tokio::spawn(async move {
+                    logout_everywhere(&mut tab, "log out everywhere")
+                        .await
+                        .status
+                })
+            })
+            .collect();
+        let mut ended = 0;
+        for request in requests {
+            let status = request.await.expect("a request task");
+            hint_assert!(
+                status == 204 || status == 401,
+                "log out everywhere sent 20 times at once must answer 204 (it ended the \
+                 sessions) or 401 (the cookie was already from an older generation), got {status}"
+            );
+            if status == 204 {
+                ended += 1;
+            }
+        }
+        let raised = table.generation("alice").await - before;
+        hint_assert!(
+            raised == ended,
+            "round {round}: 20 log out everywhere requests at once, {ended} of them answered \
+             204, raised Alice's generation by {raised}: each must raise it by one. Reading \
+             the generation and then writing it + 1 lets requests at the same instant read \
+             the same number and write the same result: raise it in one statement"
         );
     }
 }
@@ -196,11 +302,19 @@ async fn logout_everywhere_answers_204_and_clears_this_browsers_cookie() {
         reply.status,
         reply.body
     );
-    let removal = reply.set_cookies();
+    let set_cookies = reply.set_cookies();
+    let wrong = removal::what_is_wrong(&set_cookies);
     hint_assert!(
-        removal.len() == 1 && removal[0].starts_with("session=; Path=/; Max-Age=0"),
+        wrong.is_none(),
         "log out everywhere must also remove this browser's cookie, as a plain logout \
-         does (`session=; Path=/; Max-Age=0; ...`), got {removal:?}"
+         does, but {}",
+        wrong.unwrap_or_default()
+    );
+    hint_assert!(
+        set_cookies[0].starts_with("session=; Path=/; Max-Age=0"),
+        "log out everywhere must remove this browser's cookie as a plain logout does \
+         (`session=; Path=/; Max-Age=0; ...`), got `{}`",
+        set_cookies[0]
     );
 }
 
@@ -217,8 +331,8 @@ async fn only_a_current_session_may_log_out_everywhere() {
         );
         hint_assert!(
             reply.set_cookies().is_empty(),
-            "{who}: a refused log out everywhere sets no cookie, got {:?}",
-            reply.set_cookies()
+            "{who}: a refused log out everywhere sets no cookie, got `{}`",
+            reply.set_cookies().join("` and `")
         );
     };
     let mut nobody = app.client("Nobody");

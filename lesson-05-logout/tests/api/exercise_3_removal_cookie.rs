@@ -2,8 +2,9 @@
 //! against flawed logouts, pass against your fixed one (and against lesson 03's), and
 //! your fixed logout must really remove the session cookie.
 //!
-//! `cargo test -p lesson-05-logout --test exercise_3_removal_cookie` checks the reference
-//! (solutions/); add `--features exercise` to check your starter (exercises/).
+//! `cargo test -p lesson-05-logout --test api -- exercise_3_removal_cookie::` checks the
+//! reference (solutions/); add `--features 05-3-removal-cookie` to check your starter
+//! (exercises/).
 
 // The reference, or with `--features 05-3-removal-cookie` your starter: only this exercise's
 // (see README, "Exercises"). rust-analyzer, which sets `cfg(rust_analyzer)`, sees both.
@@ -22,11 +23,11 @@ use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::IntoResponse;
 use axum::routing::delete;
-use axum_extra::extract::cookie::Cookie;
 use lesson_05_logout::{AppState, Session};
 use story::hint_assert;
 use story::{Story, spawn_app, test_fails};
-use time::OffsetDateTime;
+
+use crate::removal;
 
 /// Lesson 05's server with `logout` as its `DELETE /api/logout`.
 async fn server_with<H, T>(logout: H) -> Story
@@ -71,9 +72,10 @@ async fn your_test_catches_the_flaw_and_your_logout_is_fixed() {
     let fails = test_fails(yours::your_test(server_with(lesson_03).await)).await;
     hint_assert!(
         !fails,
-        "your test fails against a correct logout (lesson 03's): finish `your_test` (is \
-         its todo!() still there?). It must pass when the logout is right, and fail when \
-         a browser would keep the session"
+        "your test fails against a correct logout (lesson 03's, which sends `session=; \
+         Path=/; Max-Age=0; Expires=` and a date in the past): finish `your_test` (is its \
+         todo!() still there?), and compare what a browser compares, not whole lines. It \
+         must pass when the logout is right, and fail when a browser would keep the session"
     );
     for (flaw, fails) in [
         (
@@ -97,16 +99,18 @@ async fn your_test_catches_the_flaw_and_your_logout_is_fixed() {
              cookie"
         );
     }
+    your_fixed_logout_removes_the_session_cookie().await;
     let fails = test_fails(yours::your_test(server_with(yours::logout).await)).await;
     hint_assert!(
         !fails,
-        "your test catches the flawed logouts, and it fails against yours too: now fix \
-         `logout` until your test passes"
+        "your logout is fixed (a browser deletes the session cookie with its removal), but \
+         your test fails against it: your test must pass against every logout a browser \
+         obeys"
     );
-    your_fixed_logout_removes_the_session_cookie().await;
 }
 
-/// The check's own look at your fixed logout, so that the fix is real.
+/// The check's own look at your logout, so that the fix is real. It comes before your
+/// test meets your logout: while the flaw is there, this names it.
 async fn your_fixed_logout_removes_the_session_cookie() {
     let app = server_with(yours::logout).await;
     let mut alice = app.client("Alice");
@@ -118,32 +122,12 @@ async fn your_fixed_logout_removes_the_session_cookie() {
         reply.status,
         reply.body
     );
-    let removals = reply.set_cookies();
+    let wrong = removal::what_is_wrong(&reply.set_cookies());
     hint_assert!(
-        removals.len() == 1,
-        "your logout must send exactly one Set-Cookie, got {removals:?}"
-    );
-    let removal = Cookie::parse(removals[0].to_owned());
-    hint_assert!(
-        removal.is_ok(),
-        "your logout's Set-Cookie does not parse: `{}`",
-        removals[0]
-    );
-    let removal = removal.expect("checked");
-    hint_assert!(
-        removal.name() == "session" && removal.path() == Some("/"),
-        "your logout's removal must repeat the session cookie's name and Path \
-         (`session`, `Path=/`), got `{}`",
-        removals[0]
-    );
-    let expired = removal.max_age().is_some_and(|age| !age.is_positive())
-        || removal
-            .expires_datetime()
-            .is_some_and(|at| at <= OffsetDateTime::now_utc());
-    hint_assert!(
-        expired && removal.value().is_empty(),
-        "your logout's removal must be empty and already expired (`Max-Age=0`), got `{}`",
-        removals[0]
+        wrong.is_none(),
+        "your test catches the flawed logouts; now fix `logout`: a browser keeps Alice's \
+         session cookie, since {}",
+        wrong.unwrap_or_default()
     );
     let status = alice.me().await.status;
     hint_assert!(

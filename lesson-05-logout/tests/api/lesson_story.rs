@@ -114,8 +114,8 @@ async fn add_user(story: &Story, config: &Config, username: &str, password: &str
 }
 
 /// The story, checked against `tests/snapshots/story.snap`: logging out, the replay of a
-/// saved cookie (the known limit), and the two mitigations. This is the check for the
-/// exercise: `cargo test -p lesson-05-logout --features exercise`.
+/// saved cookie (the known limit), and the two mitigations. With `--features 05-1-logout`
+/// it checks the warm-up: `cargo course check 05-1-logout`.
 #[tokio::test]
 async fn matches_its_snapshot() {
     story::assert_story!(run(Story::recording()).await);

@@ -4,6 +4,9 @@
 mod lesson_story;
 mod logout;
 
+// What a browser needs to delete the session cookie: for `logout` and the checks below.
+mod removal;
+
 // The checks of the exercises (`cargo course check NAME`), each with its reference unless
 // its own feature swaps in the starter.
 mod exercise_2_logout_everywhere;

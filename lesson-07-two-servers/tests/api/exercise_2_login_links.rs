@@ -2,8 +2,9 @@
 //! and used on the other, once. Its story is in
 //! `tests/snapshots/exercise_2_login_links.snap`.
 //!
-//! `cargo test -p lesson-07-two-servers --test exercise_2_login_links` checks the
-//! reference (solutions/); add `--features exercise` to check your starter (exercises/).
+//! `cargo test -p lesson-07-two-servers --test api -- exercise_2_login_links::` checks the
+//! reference (solutions/); add `--features 07-2-login-links` to check your starter
+//! (exercises/).
 
 // The reference, or with `--features 07-2-login-links` your starter: only this exercise's
 // (see README, "Exercises"). rust-analyzer, which sets `cfg(rust_analyzer)`, sees both.
@@ -158,6 +159,73 @@ async fn the_story() {
 }
 
 #[tokio::test]
+async fn a_link_made_on_a_logs_in_once_on_b_and_never_again() {
+    let app = servers().await;
+    let mut laptop = app.client("Laptop");
+    let alice = laptop.register_ok("alice").await;
+    let code = code_of(
+        &laptop.post("a link", "/api/login-links", json!({})).await,
+        "a link asked for on A",
+    );
+    app.use_server("B");
+    let reply = app
+        .client("Phone")
+        .post("opens it", &format!("/api/login-links/{code}"), json!({}))
+        .await;
+    hint_assert!(
+        reply.status == 200 && reply.json()["id"] == alice["id"],
+        "a link asked for on A and opened on B must log Alice in there, got {}: the link \
+         must be in the database both servers share",
+        answer(&reply)
+    );
+    for server in ["B", "A"] {
+        app.use_server(server);
+        let reply = app
+            .client("Mallory")
+            .post(
+                "opens it again",
+                &format!("/api/login-links/{code}"),
+                json!({}),
+            )
+            .await;
+        hint_assert!(
+            reply.status == 404,
+            "a link used once must be refused on {server} the next time (404), got {}: a \
+             used link must be gone, so redeem must remove its row",
+            answer(&reply)
+        );
+        reply.assert_error(404, "No such link");
+    }
+}
+
+#[tokio::test]
+async fn an_hour_old_link_is_refused() {
+    let app = servers().await;
+    let mut laptop = app.client("Laptop");
+    laptop.register_ok("alice").await;
+    let code = code_of(
+        &laptop.post("a link", "/api/login-links", json!({})).await,
+        "a link",
+    );
+    app.clock().advance(Duration::from_secs(60 * 60));
+    let reply = app
+        .client("Tablet")
+        .post(
+            "an hour later",
+            &format!("/api/login-links/{code}"),
+            json!({}),
+        )
+        .await;
+    hint_assert!(
+        reply.status == 404,
+        "a link used an hour after it was made must be refused (404), got {}: a link keeps \
+         the end of its life (now + LINK_SECONDS, in seconds, by the store's clock), and \
+         redeem finds it only while now is before that end",
+        answer(&reply)
+    );
+}
+
+#[tokio::test]
 async fn one_link_sent_to_both_servers_at_once_logs_in_once() {
     let app = servers().await;
     let mut laptop = app.client("Laptop");
@@ -169,7 +237,7 @@ async fn one_link_sent_to_both_servers_at_once_logs_in_once() {
             app.url()
         })
         .collect();
-    for round in 0..10 {
+    for round in 1..=10 {
         app.use_server("A");
         let reply = laptop
             .post("asks for a link", "/api/login-links", json!({}))
@@ -194,11 +262,28 @@ async fn one_link_sent_to_both_servers_at_once_logs_in_once() {
             statuses.push(status.expect("a request task"));
         }
         let logged_in = statuses.iter().filter(|&&status| status == 200).count();
+        let refused = statuses.iter().filter(|&&status| status == 404).count();
+        let others: Vec<String> = statuses
+            .iter()
+            .filter(|&&status| status != 200 && status != 404)
+            .map(u16::to_string)
+            .collect();
         hint_assert!(
-            logged_in == 1 && statuses.iter().all(|&s| s == 200 || s == 404),
+            others.is_empty(),
+            "round {round}: one link sent 20 times at once, to A and B alike, must be \
+             answered 200 once and 404 for the others, got {}",
+            others.join(", ")
+        );
+        hint_assert!(
+            logged_in > 0,
             "round {round}: one link sent 20 times at once, to A and B alike, must log in \
-             exactly once (one 200, nineteen 404), got {logged_in} logins and the statuses \
-             {statuses:?}. Finding the link and using it up must be one statement: with two, \
+             once, and all {refused} requests were refused"
+        );
+        hint_assert!(
+            logged_in == 1,
+            "round {round}: one link sent 20 times at once, to A and B alike, must log in \
+             exactly once (one 200, nineteen 404), got {logged_in} logins and {refused} \
+             refusals. Finding the link and using it up must be one statement: with two, \
              several requests find it before any of them removes it"
         );
     }

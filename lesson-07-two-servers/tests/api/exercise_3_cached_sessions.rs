@@ -2,14 +2,17 @@
 //! `GET /api/me` from a cache in its own memory, so that a session ended through one of
 //! them lives on in the other.
 //!
-//! Three checks, one per test:
-//! 1. your test FAILS against the flawed servers (the flawed `lookup`, kept here);
-//! 2. your test PASSES against servers with your `lookup`;
-//! 3. with your `lookup`, a session ended through either server (a logout, or ending it
+//! Four checks, one per test:
+//! 1. your test FAILS against the flawed servers (the flawed `lookup`, kept here), and
+//!    when it passes there, the check says which step of the catch it left out;
+//! 2. your test FAILS against servers that know nobody, so that its 401 means something;
+//! 3. your test PASSES against servers with your `lookup`;
+//! 4. with your `lookup`, a session ended through either server (a logout, or ending it
 //!    from the session list) is refused at once by the other, and a live one still works.
 //!
-//! `cargo test -p lesson-07-two-servers --test exercise_3_cached_sessions` checks the
-//! reference (solutions/); add `--features exercise` to check your starter (exercises/).
+//! `cargo test -p lesson-07-two-servers --test api -- exercise_3_cached_sessions::` checks
+//! the reference (solutions/); add `--features 07-3-cached-sessions` to check your starter
+//! (exercises/).
 
 // The reference, or with `--features 07-3-cached-sessions` your starter: only this exercise's
 // (see README, "Exercises"). rust-analyzer, which sets `cfg(rust_analyzer)`, sees both.
@@ -23,7 +26,7 @@ mod yours;
 #[path = "../../exercises/3_cached_sessions.rs"]
 mod yours;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::{Request, State};
@@ -65,18 +68,61 @@ async fn flawed_lookup(
 enum Lookup {
     Flawed,
     Yours,
+    /// Knows nobody: every `GET /api/me` is a 401. A test whose only claim is "a 401 at
+    /// the end" passes here, though it proves nothing.
+    Nobody,
 }
 
-/// What one server keeps: its store, its own cache, and which `lookup` it runs.
+/// What one server keeps: its name, its store, its own cache, which `lookup` it runs, and
+/// the trace both servers write.
 #[derive(Clone)]
 struct Cached {
+    name: &'static str,
     store: SessionStore,
     cache: Arc<yours::Cache>,
     lookup: Lookup,
+    trace: Arc<Mutex<Trace>>,
+}
+
+/// What a test made the servers do: enough to say which step of the catch a test left
+/// out, when it passes against the flawed servers.
+#[derive(Default)]
+struct Trace {
+    /// A answered `/api/me` with a user: from then on, A's memory holds that session.
+    a_found: bool,
+    /// A session was ended through B (a logout, or from the session list).
+    ended_on_b: bool,
+    /// A session was ended through A, whose own logout also empties its memory.
+    ended_on_a: bool,
+    /// A answered from its memory for a session the database no longer has.
+    a_answered_an_ended_session: bool,
+}
+
+impl Trace {
+    /// The step a test that passed against the flawed servers left out.
+    fn missing_step(&self) -> &'static str {
+        if !self.a_found {
+            "A never answered /api/me with the user, so A had nothing in its memory to go \
+             stale: let A find the session before it ends"
+        } else if !self.ended_on_b && self.ended_on_a {
+            "the session was ended through A, whose own logout forgets it: end it through B, \
+             which A does not hear from"
+        } else if !self.ended_on_b {
+            "no session was ended through B: end one there (a logout, or from the session \
+             list)"
+        } else if !self.a_answered_an_ended_session {
+            "after the session ended on B, no request brought its cookie back to A: replay \
+             the saved copy on A"
+        } else {
+            "A answered /api/me for the session B had ended, and your test did not fail: \
+             expect a 401 there"
+        }
+    }
 }
 
 /// Answers `GET /api/me` and `DELETE /api/logout` itself, through the cache; every other
-/// request goes on to lesson 06's routes.
+/// request goes on to lesson 06's routes. Notes in the trace where sessions end, and what
+/// the flawed A answers.
 async fn through_cache(
     State(server): State<Cached>,
     request: Request,
@@ -85,12 +131,35 @@ async fn through_cache(
     let (method, path) = (request.method().clone(), request.uri().path().to_owned());
     let jar = CookieJar::from_headers(request.headers());
     let token = jar.get(COOKIE_NAME).map(|cookie| cookie.value().to_owned());
+    if method == Method::DELETE && (path == "/api/logout" || path.starts_with("/api/sessions")) {
+        let mut trace = server.trace.lock().unwrap();
+        match server.name {
+            "A" => trace.ended_on_a = true,
+            _ => trace.ended_on_b = true,
+        }
+    }
     match (method, path.as_str(), token) {
         (Method::GET, "/api/me", token) => {
             let found = match token {
                 None => None,
+                Some(_) if server.lookup == Lookup::Nobody => None,
                 Some(token) if server.lookup == Lookup::Flawed => {
-                    flawed_lookup(&server.cache, &server.store, &token).await?
+                    let remembered = server.cache.get(&token).is_some();
+                    let found = flawed_lookup(&server.cache, &server.store, &token).await?;
+                    if server.name == "A"
+                        && let Some(found) = &found
+                    {
+                        // Still in the database? The list shows live sessions, and reading
+                        // it touches none.
+                        let live = server.store.list(found.user.id).await?;
+                        let ended = !live
+                            .iter()
+                            .any(|session| session.public_id == found.session.public_id);
+                        let mut trace = server.trace.lock().unwrap();
+                        trace.a_found = true;
+                        trace.a_answered_an_ended_session |= remembered && ended;
+                    }
+                    found
                 }
                 Some(token) => yours::lookup(&server.cache, &server.store, &token).await?,
             };
@@ -114,8 +183,14 @@ async fn through_cache(
 /// Servers "A" and "B": lesson 06 on one database, each with a cache of its own (as two
 /// processes would have), and the clients pointed at A.
 async fn servers(lookup: Lookup) -> Story {
+    traced_servers(lookup).await.0
+}
+
+/// [`servers`], and the trace of what they were asked to do.
+async fn traced_servers(lookup: Lookup) -> (Story, Arc<Mutex<Trace>>) {
     let mut story = Story::recording();
     let config = story.config();
+    let trace = Arc::new(Mutex::new(Trace::default()));
     for name in ["A", "B"] {
         let accounts = Accounts::connect(&config, story.clock())
             .await
@@ -125,9 +200,11 @@ async fn servers(lookup: Lookup) -> Story {
             .await
             .expect("the sessions table");
         let cached = Cached {
+            name,
             store: store.clone(),
             cache: Arc::new(yours::Cache::default()),
             lookup,
+            trace: trace.clone(),
         };
         let state = AppState {
             accounts,
@@ -138,7 +215,7 @@ async fn servers(lookup: Lookup) -> Story {
         story.start_named_server(name, app).await;
     }
     story.use_server("A");
-    story
+    (story, trace)
 }
 
 // ── the three checks ──────────────────────────────────────────────────────────────────
@@ -154,13 +231,26 @@ fn written(outcome: TestOutcome) {
 
 #[tokio::test]
 async fn your_test_fails_against_the_flawed_servers() {
-    let outcome = test_outcome(yours::your_test(servers(Lookup::Flawed).await)).await;
+    let (app, trace) = traced_servers(Lookup::Flawed).await;
+    let outcome = test_outcome(yours::your_test(app)).await;
     written(outcome);
+    let missing = trace.lock().unwrap().missing_step();
     hint_assert!(
         outcome == TestOutcome::Failed,
         "your test PASSES against the flawed servers, where A answers from its memory a \
-         token it has seen before. It must fail there: let A look the session up first, \
-         then end it through B, then ask A again with the old cookie"
+         token it has seen before. It must fail there, but {missing}"
+    );
+}
+
+#[tokio::test]
+async fn your_test_fails_against_servers_that_know_nobody() {
+    let outcome = test_outcome(yours::your_test(servers(Lookup::Nobody).await)).await;
+    written(outcome);
+    hint_assert!(
+        outcome == TestOutcome::Failed,
+        "your test PASSES against servers that know nobody at all (every /api/me is a 401, \
+         even for a live session): check that A knew Alice before her session ended, so \
+         that the 401 afterwards means the end reached A"
     );
 }
 

@@ -1,5 +1,5 @@
 //! The warm-up on its own (src/servers.rs, or exercises/1_servers.rs with `--features
-//! exercise`): what the two servers' configs share, and what a rotation changes.
+//! 07-1-servers`): what the two servers' configs share, and what a rotation changes.
 
 use axum_extra::extract::cookie::Key;
 use common::Config;
@@ -78,8 +78,9 @@ fn both_servers_share_the_secrets_and_the_database() {
         );
         hint_assert!(
             config.database_url == shared.database_url,
-            "server {name} must use the deployment's database, got {:?}: a session or a user \
-             written by one server must be there for the other",
+            "server {name} must use the deployment's database `{}`, got `{}`: a session or a \
+             user written by one server must be there for the other",
+            shared.database_url,
             config.database_url
         );
         hint_assert!(
@@ -101,16 +102,25 @@ fn a_rotation_seals_with_the_new_key_and_still_opens_with_the_old_ones() {
         "after a rotation, new cookies must be sealed with the new key"
     );
     let retired: Vec<Vec<u8>> = after.previous_cookie_keys.iter().map(master).collect();
-    let expected = vec![
+    let (old, retired_before) = (
         master(&shared.cookie_key),
         master(&shared.previous_cookie_keys[0]),
-    ];
+    );
     hint_assert!(
-        retired == expected,
+        retired.contains(&old),
+        "after a rotation, the key being replaced must join the retired keys: every cookie \
+         in use was sealed with it, and without it none of them opens any more"
+    );
+    hint_assert!(
+        retired.contains(&retired_before),
+        "after a rotation, the keys retired before must stay among the retired keys, after \
+         the old one: cookies they sealed may still be in use"
+    );
+    hint_assert!(
+        retired == [old, retired_before],
         "after a rotation, the retired keys must be the old key first, then the keys that \
-         were retired before ({} keys expected, got {}): the old key is the one most \
-         cookies in use were sealed with",
-        expected.len(),
+         were retired before, each once ({} keys here, 2 expected): the old key is the one \
+         most cookies in use were sealed with",
         retired.len()
     );
     hint_assert!(
