@@ -39,7 +39,7 @@ impl Clock {
         now.replace_nanosecond(0).expect("0 is a valid nanosecond")
     }
 
-    /// Seconds since 1970, the form sealed inside cookies.
+    /// Seconds since 1970, the form sealed inside cookies and kept in the tables.
     pub fn unix_now(&self) -> i64 {
         self.now().unix_timestamp()
     }
@@ -54,6 +54,12 @@ impl Clock {
     }
 }
 
+/// A duration in whole seconds, the unit of every time the lessons keep in a table: what
+/// `now + timeout` is written with. Past `i64::MAX` seconds it stays there, never wraps.
+pub fn seconds(duration: Duration) -> i64 {
+    i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +72,12 @@ mod tests {
         assert_eq!(clock.unix_now(), 1_767_258_000);
         shared.advance(Duration::from_secs(3600));
         assert_eq!(clock.unix_now(), 1_767_258_000 + 3600);
+    }
+
+    #[test]
+    fn a_duration_in_whole_seconds_rounds_down_and_never_wraps() {
+        assert_eq!(seconds(Duration::from_millis(1999)), 1);
+        assert_eq!(seconds(Duration::from_secs(30 * 60)), 1800);
+        assert_eq!(seconds(Duration::MAX), i64::MAX);
     }
 }

@@ -3,6 +3,7 @@
 //! Every mistake here is found before the server binds: [`Config::from_env`] returns a
 //! [`ConfigError`] whose `Display` is one line that says what to change, and `serve`'s
 //! callers print it and exit non-zero. A typo in `.env` should never look like a crash.
+//! How one setting is read and checked is in [`crate::settings`].
 
 use std::fmt;
 use std::time::Duration;
@@ -10,15 +11,8 @@ use std::time::Duration;
 use axum_extra::extract::cookie::Key;
 use base64::Engine;
 
-/// The cookie key is 64 bytes: 32 to sign (HMAC-SHA256) and 32 to encrypt (AES-256-GCM).
-pub const MIN_SECRET_BYTES: usize = 64;
-
-/// How to make a good secret, on any system (no openssl needed).
-pub const NEW_SECRET_COMMAND: &str = "cargo run -p common --bin new-secret";
-
-/// The longest session lifetime or timeout we accept: 400 days, the most a browser keeps a
-/// cookie (RFC 6265bis). A bound also keeps "now + lifetime" far from overflowing.
-pub const MAX_SESSION_SECONDS: u64 = 400 * 24 * 60 * 60;
+use crate::limits::Limits;
+use crate::settings::{self, ConfigError, MIN_SECRET_BYTES};
 
 #[derive(Clone)]
 pub struct Config {
@@ -42,7 +36,7 @@ pub struct Config {
     pub bcrypt_cost: u32,
     // ── load limits: see `crate::limits` ──
     /// Hashes at once and waiting, and how long a client may take to send a request.
-    pub limits: crate::limits::Limits,
+    pub limits: Limits,
 }
 
 impl fmt::Debug for Config {
@@ -61,40 +55,6 @@ impl fmt::Debug for Config {
             .finish()
     }
 }
-
-/// A setting that cannot be used, with what to do about it.
-#[derive(Debug, PartialEq, Eq)]
-pub enum ConfigError {
-    Invalid {
-        name: &'static str,
-        value: String,
-        expected: &'static str,
-    },
-    ShortSecret {
-        bytes: usize,
-    },
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ConfigError::Invalid {
-                name,
-                value,
-                expected,
-            } => write!(f, "{name}={value:?} is not valid: expected {expected}"),
-            // Neither the secret nor a suggested one is printed: whatever reaches the
-            // terminal may end up in a log file, and a secret must not.
-            ConfigError::ShortSecret { bytes } => write!(
-                f,
-                "SESSION_SECRET is {bytes} bytes; it needs at least {MIN_SECRET_BYTES}. \
-                 Make a new one with: {NEW_SECRET_COMMAND}"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
 
 impl Config {
     /// Reads `.env` (if there is one) and then the environment, which wins.
@@ -118,15 +78,25 @@ impl Config {
         };
         Ok(Self {
             host: var("HOST").unwrap_or_else(|| "127.0.0.1".into()),
-            port: parse(&var, "PORT", 3000, "a port number, 0 to 65535")?,
+            port: settings::parse(&var, "PORT", 3000, "a port number, 0 to 65535")?,
             database_url: database_url(&var, lesson)?,
             cookie_key,
             cookie_key_is_random,
             previous_cookie_keys: previous_cookie_keys(&var)?,
-            session_max_age: parse_session_seconds(&var, "SESSION_MAX_AGE", 7 * 24 * 60 * 60)?,
-            cookie_secure: parse(&var, "COOKIE_SECURE", false, "true or false")?,
-            bcrypt_cost: parse_bcrypt_cost(&var)?,
-            limits: crate::limits::Limits::from_lookup(&var)?,
+            session_max_age: settings::session_seconds(
+                &var,
+                "SESSION_MAX_AGE",
+                Duration::from_secs(7 * 24 * 60 * 60),
+            )?,
+            cookie_secure: settings::parse(&var, "COOKIE_SECURE", false, "true or false")?,
+            bcrypt_cost: settings::in_range(
+                &var,
+                "BCRYPT_COST",
+                bcrypt::DEFAULT_COST,
+                4..=31,
+                "a whole number from 4 to 31 (12 is a good default)",
+            )?,
+            limits: Limits::from_lookup(&var)?,
         })
     }
 
@@ -142,7 +112,7 @@ impl Config {
             session_max_age: Duration::from_secs(7 * 24 * 60 * 60),
             cookie_secure: false,
             bcrypt_cost: 4, // bcrypt's minimum: tests hash many passwords
-            limits: crate::limits::Limits::for_tests(),
+            limits: Limits::for_tests(),
         }
     }
 
@@ -167,63 +137,6 @@ pub fn new_secret() -> String {
     let mut bytes = [0u8; 48];
     getrandom::fill(&mut bytes).expect("the OS random generator is available");
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn parse<T: std::str::FromStr>(
-    var: &impl Fn(&str) -> Option<String>,
-    name: &'static str,
-    default: T,
-    expected: &'static str,
-) -> Result<T, ConfigError> {
-    match var(name) {
-        None => Ok(default),
-        Some(value) => value.trim().parse().map_err(|_| ConfigError::Invalid {
-            name,
-            value,
-            expected,
-        }),
-    }
-}
-
-fn parse_bcrypt_cost(var: &impl Fn(&str) -> Option<String>) -> Result<u32, ConfigError> {
-    const EXPECTED: &str = "a whole number from 4 to 31 (12 is a good default)";
-    let cost = parse(var, "BCRYPT_COST", bcrypt::DEFAULT_COST, EXPECTED)?;
-    if (4..=31).contains(&cost) {
-        Ok(cost)
-    } else {
-        Err(ConfigError::Invalid {
-            name: "BCRYPT_COST",
-            value: cost.to_string(),
-            expected: EXPECTED,
-        })
-    }
-}
-
-/// A session lifetime in seconds: at least 1 (0 would end every session at once) and
-/// at most [`MAX_SESSION_SECONDS`].
-fn parse_session_seconds(
-    var: &impl Fn(&str) -> Option<String>,
-    name: &'static str,
-    default: u64,
-) -> Result<Duration, ConfigError> {
-    const EXPECTED: &str = "a number of seconds from 1 to 34560000 (400 days)";
-    let seconds = parse(var, name, default, EXPECTED)?;
-    if (1..=MAX_SESSION_SECONDS).contains(&seconds) {
-        Ok(Duration::from_secs(seconds))
-    } else {
-        Err(ConfigError::Invalid {
-            name,
-            value: seconds.to_string(),
-            expected: EXPECTED,
-        })
-    }
-}
-
-/// Reads a session lifetime in seconds (1 to 400 days) from the environment, for settings
-/// a single lesson adds (lesson 06's timeouts). Reads `.env` too, like [`Config::from_env`].
-pub fn seconds_from_env(name: &'static str, default: u64) -> Result<Duration, ConfigError> {
-    let _ = dotenvy::dotenv();
-    parse_session_seconds(&|n: &str| std::env::var(n).ok(), name, default)
 }
 
 // ── the database URL and retired secrets (lesson 07) ─────────────────────────────

@@ -85,8 +85,8 @@ async fn connect_sqlite(url: &str) -> Result<AnyPool, sqlx::Error> {
     }
     AnyPoolOptions::new()
         .max_connections(8)
-        // No ping before each query: a SQLite file cannot hang up, and the ping was one
-        // more round trip to the connection's thread every time (see `crate::reads`).
+        // No ping before each query: a SQLite file cannot hang up, and the ping would be
+        // one more round trip to the connection's thread every time.
         .test_before_acquire(false)
         .after_connect(|connection, _| {
             Box::pin(async move {

@@ -7,6 +7,7 @@
 //! | `HASH_QUEUE` | 64 | logins waiting for a turn; one more gets `503` at once |
 //! | `HEADER_TIMEOUT` | 10 s | time to send a request's head; then the connection is closed |
 //! | `BODY_TIMEOUT` | 10 s | time to send the body, once the head is in; then `408` |
+//! | `HASH_PRIORITY` | `normal` | `low`: hashes at the lowest CPU priority (see [`HashPriority`]) |
 //!
 //! Why these bounds. bcrypt is slow on purpose, so a login is the cheapest way to load a
 //! server: each one is a quarter of a second of one core. Run every login at once and 64
@@ -22,9 +23,10 @@
 //! arrive within `HEADER_TIMEOUT` (the same bound closes a keep-alive connection left
 //! idle), and the body within `BODY_TIMEOUT` of the head.
 
+use std::str::FromStr;
 use std::time::Duration;
 
-use crate::config::ConfigError;
+use crate::settings::{self, ConfigError};
 
 /// The bounds of [the module](self). Read once at start, with [`crate::Config`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,11 +39,38 @@ pub struct Limits {
     pub header_timeout: Duration,
     /// How long a client may take to send a body, counted from its head (`BODY_TIMEOUT`).
     pub body_timeout: Duration,
-    /// Whether a hash runs at the lowest CPU priority, on Linux (see
-    /// `crate::passwords`). Always, except in tests: there the hashes are a millisecond
-    /// each, and the tests that compare login times want them at the same priority as
-    /// everything else on a machine busy with other tests.
-    pub hash_at_lowest_priority: bool,
+    /// The CPU priority a hash runs at (`HASH_PRIORITY`): the process's own unless told.
+    pub hash_priority: HashPriority,
+}
+
+/// The CPU priority of a hashing thread.
+///
+/// `Low` (nice 19, Linux only) exists for a server alone on its machine: during a flood of
+/// logins, a hash then gives way the moment a request needs the core, instead of making
+/// it wait for the end of the hash's time slice. It is off by default because the lowest
+/// priority is lowest against *everything*: when other work shares the CPU (a build in the
+/// same terminal, a container, a CI job), that work wins every slice, and a login that
+/// takes a quarter of a second on a quiet machine can take many seconds, then queue into
+/// `503`s. At `Normal` a hash gets its fair share of the CPU, like any other program.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HashPriority {
+    /// The priority of the process, like every other thread of the server.
+    #[default]
+    Normal,
+    /// The lowest there is: only what nobody else wants.
+    Low,
+}
+
+impl FromStr for HashPriority {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Self, ()> {
+        match text {
+            "normal" => Ok(HashPriority::Normal),
+            "low" => Ok(HashPriority::Low),
+            _ => Err(()),
+        }
+    }
 }
 
 impl Default for Limits {
@@ -53,33 +82,53 @@ impl Default for Limits {
             hash_queue: 64,
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(10),
-            hash_at_lowest_priority: true,
+            hash_priority: HashPriority::Normal,
         }
     }
 }
 
 impl Limits {
-    /// The limits for tests: the defaults, with a long queue and hashes at the usual
-    /// priority. Tests hash at bcrypt's lowest
+    /// The limits for tests: the defaults, with a long queue. Tests hash at bcrypt's lowest
     /// cost (about a millisecond), so a thousand waiting logins drain in a second, and a
     /// test that sends 100 logins at once is not about load shedding.
     pub fn for_tests() -> Self {
         Self {
             hash_queue: 1000,
-            hash_at_lowest_priority: false,
             ..Self::default()
         }
     }
 
-    /// Reads the four settings through `var`, with the defaults above.
+    /// Reads the five settings through `var`, with the defaults above.
     pub fn from_lookup(var: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let defaults = Self::default();
+        // 0 would refuse every request; a client that needs more than ten minutes for a
+        // login form is not one to wait for.
+        let timeout = |name: &'static str, default: Duration| {
+            settings::seconds(var, name, default, 600, "a number of seconds from 1 to 600")
+        };
         Ok(Self {
-            hash_concurrency: whole(var, "HASH_CONCURRENCY", defaults.hash_concurrency, 1)?,
-            hash_queue: whole(var, "HASH_QUEUE", defaults.hash_queue, 0)?,
-            header_timeout: seconds(var, "HEADER_TIMEOUT", defaults.header_timeout)?,
-            body_timeout: seconds(var, "BODY_TIMEOUT", defaults.body_timeout)?,
-            hash_at_lowest_priority: defaults.hash_at_lowest_priority,
+            hash_concurrency: settings::in_range(
+                var,
+                "HASH_CONCURRENCY",
+                defaults.hash_concurrency,
+                1..=100_000,
+                "a whole number from 1 to 100000",
+            )?,
+            hash_queue: settings::in_range(
+                var,
+                "HASH_QUEUE",
+                defaults.hash_queue,
+                0..=100_000,
+                "a whole number from 0 to 100000",
+            )?,
+            header_timeout: timeout("HEADER_TIMEOUT", defaults.header_timeout)?,
+            body_timeout: timeout("BODY_TIMEOUT", defaults.body_timeout)?,
+            hash_priority: settings::parse(
+                var,
+                "HASH_PRIORITY",
+                defaults.hash_priority,
+                "normal or low",
+            )?,
         })
     }
 }
@@ -87,50 +136,6 @@ impl Limits {
 /// The cores this process may use (1 if the system will not say).
 pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
-}
-
-/// A whole number from `min` to 100,000.
-fn whole(
-    var: &impl Fn(&str) -> Option<String>,
-    name: &'static str,
-    default: usize,
-    min: usize,
-) -> Result<usize, ConfigError> {
-    let Some(value) = var(name) else {
-        return Ok(default);
-    };
-    match value.trim().parse::<usize>() {
-        Ok(number) if (min..=100_000).contains(&number) => Ok(number),
-        _ => Err(ConfigError::Invalid {
-            name,
-            value,
-            expected: if min == 0 {
-                "a whole number from 0 to 100000"
-            } else {
-                "a whole number from 1 to 100000"
-            },
-        }),
-    }
-}
-
-/// A timeout: 1 to 600 seconds. 0 would refuse every request; a client that needs more
-/// than ten minutes for a login form is not one to wait for.
-fn seconds(
-    var: &impl Fn(&str) -> Option<String>,
-    name: &'static str,
-    default: Duration,
-) -> Result<Duration, ConfigError> {
-    let Some(value) = var(name) else {
-        return Ok(default);
-    };
-    match value.trim().parse::<u64>() {
-        Ok(seconds) if (1..=600).contains(&seconds) => Ok(Duration::from_secs(seconds)),
-        _ => Err(ConfigError::Invalid {
-            name,
-            value,
-            expected: "a number of seconds from 1 to 600",
-        }),
-    }
 }
 
 #[cfg(test)]
@@ -153,6 +158,7 @@ mod tests {
         assert_eq!(limits.hash_queue, 64);
         assert_eq!(limits.header_timeout, Duration::from_secs(10));
         assert_eq!(limits.body_timeout, Duration::from_secs(10));
+        assert_eq!(limits.hash_priority, HashPriority::Normal);
     }
 
     #[test]
@@ -162,6 +168,7 @@ mod tests {
             ("HASH_QUEUE", "0"),
             ("HEADER_TIMEOUT", "5"),
             ("BODY_TIMEOUT", " 20 "),
+            ("HASH_PRIORITY", "low"),
         ])
         .unwrap();
         assert_eq!(
@@ -171,7 +178,7 @@ mod tests {
                 hash_queue: 0,
                 header_timeout: Duration::from_secs(5),
                 body_timeout: Duration::from_secs(20),
-                hash_at_lowest_priority: true,
+                hash_priority: HashPriority::Low,
             }
         );
         assert_eq!(
@@ -188,5 +195,11 @@ mod tests {
         );
         assert!(limits_with(&[("HASH_QUEUE", "-1")]).is_err());
         assert!(limits_with(&[("BODY_TIMEOUT", "ten")]).is_err());
+        assert_eq!(
+            limits_with(&[("HASH_PRIORITY", "lowest")])
+                .unwrap_err()
+                .to_string(),
+            r#"HASH_PRIORITY="lowest" is not valid: expected normal or low"#
+        );
     }
 }

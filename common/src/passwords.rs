@@ -18,9 +18,9 @@
 //!   by default); the rest wait their turn, first come first served, and once
 //!   [`Limits::hash_queue`] are waiting, the next one is refused at once
 //!   ([`PasswordError::Busy`], a `503` with `Retry-After`) instead of joining a queue it
-//!   would leave only after its user gave up. And a hash runs at the lowest CPU priority
-//!   (on Linux; [`Limits::hash_at_lowest_priority`]), so that a request never waits for
-//!   one to finish its time slice.
+//!   would leave only after its user gave up. A hash runs at the process's own CPU
+//!   priority, unless `HASH_PRIORITY=low` says otherwise ([`HashPriority`] says when that
+//!   helps, and why it is not the default).
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{Semaphore, SemaphorePermit};
 
-use crate::limits::Limits;
+use crate::limits::{HashPriority, Limits};
 
 /// bcrypt reads at most this many bytes of a password.
 pub const MAX_PASSWORD_BYTES: usize = 72;
@@ -165,8 +165,8 @@ struct Gate {
     refused: AtomicU64,
     /// How long the last hash took, in microseconds: what `Retry-After` is estimated from.
     last_hash_micros: AtomicU64,
-    /// [`Limits::hash_at_lowest_priority`].
-    lowest_priority: bool,
+    /// [`Limits::hash_priority`].
+    priority: HashPriority,
 }
 
 impl Gate {
@@ -180,7 +180,7 @@ impl Gate {
             refused: AtomicU64::new(0),
             // Until a hash is measured: a quarter of a second, bcrypt's cost 12.
             last_hash_micros: AtomicU64::new(250_000),
-            lowest_priority: limits.hash_at_lowest_priority,
+            priority: limits.hash_priority,
         }
     }
 
@@ -195,9 +195,9 @@ impl Gate {
         let _turn = self.turn().await?;
         self.started.fetch_add(1, Ordering::Relaxed);
         let began = Instant::now();
-        let lowest_priority = self.lowest_priority;
+        let priority = self.priority;
         let outcome = tokio::task::spawn_blocking(move || {
-            if lowest_priority {
+            if priority == HashPriority::Low {
                 lowest_cpu_priority();
             }
             work()
@@ -254,16 +254,9 @@ impl Drop for InLine<'_> {
 }
 
 /// Puts the calling thread, one of tokio's blocking threads about to hash, at the lowest
-/// CPU priority (nice 19). Linux only; elsewhere nothing changes.
-///
-/// A hash keeps a core busy for a quarter of a second. At the same priority as the
-/// threads that answer requests, the operating system shares the cores with them in
-/// slices of a few milliseconds, so during a flood of logins every request waits for a
-/// slice: in lesson 08's benchmark, `/api/me`'s p99 went from 0.25 ms to 4.1 ms. At the
-/// lowest priority a hash still gets every cycle nobody else wants (the logins ran at 95
-/// to 98% of what the cores allow) and gives way the moment a request needs the core
-/// (p99 0.35 ms). The thread stays at that priority afterwards, since raising it back
-/// needs privileges; in these servers the blocking pool runs nothing but hashes.
+/// CPU priority (nice 19): `HASH_PRIORITY=low` only (see [`HashPriority`]). Linux only;
+/// elsewhere nothing changes. The thread stays at that priority afterwards, since raising
+/// it back needs privileges; in these servers the blocking pool runs nothing but hashes.
 fn lowest_cpu_priority() {
     // SAFETY: `setpriority` takes plain numbers and touches no memory of ours. On Linux,
     // `PRIO_PROCESS` with `who` 0 means the calling thread. If it fails, the priority
@@ -277,7 +270,7 @@ fn lowest_cpu_priority() {
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     #[test]
-    fn a_hashing_thread_drops_to_the_lowest_priority_and_no_other_thread_does() {
+    fn with_hash_priority_low_only_the_hashing_thread_drops_to_the_lowest_priority() {
         // SAFETY (both calls): plain numbers in, a number out.
         let nice = || unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
         let before = nice();

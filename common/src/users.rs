@@ -1,10 +1,10 @@
 //! Users and where they are kept.
 
 use serde::Serialize;
+use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
 use crate::db::rfc3339_time;
-use crate::reads::{Columns, Reads, Value};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -39,16 +39,11 @@ pub enum CreateUserError {
 #[derive(Clone, Debug)]
 pub struct UserStore {
     pool: AnyPool,
-    /// For [`UserStore::find_by_id`], asked on every request that has a session.
-    reads: Reads,
 }
 
 impl UserStore {
     pub fn new(pool: AnyPool) -> Self {
-        Self {
-            reads: Reads::new(pool.clone()),
-            pool,
-        }
+        Self { pool }
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -100,13 +95,14 @@ impl UserStore {
             .transpose()
     }
 
-    /// The user a session names. Lessons 03 to 05 ask it on every request with a
-    /// session, so it reads on the calling thread where it can (see [`crate::reads`]).
+    /// The user a session names: lessons 03 to 05 ask it on every request with a session.
     pub async fn find_by_id(&self, id: i64) -> Result<Option<User>, sqlx::Error> {
-        let sql = "SELECT id, username, created_at FROM users WHERE id = $1";
-        self.reads
-            .fetch_optional(sql, &[Value::Int(id)], user_from_row)
-            .await
+        sqlx::query("SELECT id, username, created_at FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| user_from_row(&row))
+            .transpose()
     }
 
     /// Removes a user. No endpoint does this; tests use it to check that a session of a
@@ -120,10 +116,10 @@ impl UserStore {
     }
 }
 
-fn user_from_row(row: &dyn Columns) -> Result<User, sqlx::Error> {
+fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
     Ok(User {
-        id: row.int("id")?,
-        username: row.text("username")?,
-        created_at: rfc3339_time(&row.text("created_at")?)?,
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        created_at: rfc3339_time(row.try_get("created_at")?)?,
     })
 }

@@ -19,6 +19,7 @@
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
+use axum::response::Html;
 use axum::routing::{get, post};
 use common::{Accounts, Clock, Config, User};
 
@@ -62,11 +63,19 @@ pub async fn app(config: &Config, clock: Clock) -> Result<Router, sqlx::Error> {
     }))
 }
 
-/// The three endpoints. `common::serve` adds the JSON 404/405, the body limit and logging.
+/// The page and the three endpoints. `common::serve` adds the JSON 404/405, the body
+/// limit and logging.
 pub fn routes(state: AppState) -> Router {
     Router::new()
+        .route("/", get(page))
         .route("/api/register", post(register))
         .route("/api/login", post(login))
         .route("/api/me", get(me))
         .with_state(state)
+}
+
+/// `GET /`: a page that shows the bug in two browser windows. Plain HTML and JavaScript,
+/// built into the binary: no build step.
+async fn page() -> Html<&'static str> {
+    Html(include_str!("page.html"))
 }

@@ -18,6 +18,7 @@
 
 use axum::Router;
 use axum::extract::FromRef;
+use axum::response::Html;
 use axum::routing::get;
 use axum_extra::extract::cookie::Key;
 use common::Config;
@@ -61,11 +62,19 @@ pub fn app(config: &Config) -> Router {
     })
 }
 
-/// The three counters. `common::serve` adds the JSON 404/405, the body limit and logging.
+/// The page and the three counters. `common::serve` adds the JSON 404/405, the body limit
+/// and logging.
 pub fn routes(state: AppState) -> Router {
     Router::new()
+        .route("/", get(page))
         .route("/api/visits", get(plain_visits))
         .route("/api/visits/signed", get(signed_visits))
         .route("/api/visits/private", get(private_visits))
         .with_state(state)
+}
+
+/// `GET /`: the three counters side by side, in a browser. Plain HTML and JavaScript,
+/// built into the binary: no build step.
+async fn page() -> Html<&'static str> {
+    Html(include_str!("page.html"))
 }

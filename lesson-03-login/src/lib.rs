@@ -20,6 +20,7 @@ pub mod session;
 
 use axum::Router;
 use axum::extract::FromRef;
+use axum::response::Html;
 use axum::routing::{get, post};
 use common::{Accounts, Clock, Config};
 
@@ -64,12 +65,21 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The lesson's server, ready for `common::serve::run` or a story: [`routes`] plus
-/// `GET /api/session`, this lesson's window on the cookie. It is not in [`routes`]
-/// because lesson 04 answers the same question properly, with `/api/me`.
+/// `GET /api/session`, this lesson's window on the cookie, and a page to try it in. They
+/// are not in [`routes`] because lesson 04 answers the same question properly, with
+/// `/api/me`, and has a page of its own.
 pub async fn app(config: &Config, clock: Clock) -> Result<Router, sqlx::Error> {
     let state = AppState::connect(config, clock).await?;
-    let routes = routes().route("/api/session", get(handlers::current_session));
+    let routes = routes()
+        .route("/", get(page))
+        .route("/api/session", get(handlers::current_session));
     // SESSION_PREVIOUS_SECRETS: src/session.rs
     let routes = state.sessions.with_retired_keys(routes);
     Ok(routes.with_state(state))
+}
+
+/// `GET /`: register, log in and ask `/api/session` from a browser. Plain HTML and
+/// JavaScript, built into the binary: no build step.
+async fn page() -> Html<&'static str> {
+    Html(include_str!("page.html"))
 }

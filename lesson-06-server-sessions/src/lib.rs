@@ -86,8 +86,14 @@ pub async fn state(
     })
 }
 
+/// The page and the API.
 pub fn routes(state: AppState) -> Router {
-    let api = Router::new()
+    Router::new().route("/", get(page)).merge(api(state))
+}
+
+/// The API alone, without the page: lesson 09 serves a page of its own in front of it.
+pub fn api(state: AppState) -> Router {
+    Router::new()
         .route("/api/register", post(register))
         .route("/api/login", post(login))
         .route("/api/me", get(me))
@@ -99,10 +105,7 @@ pub fn routes(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(
             CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
-        ));
-    Router::new()
-        .route("/", get(page))
-        .merge(api)
+        ))
         .with_state(state)
 }
 
@@ -135,8 +138,8 @@ impl AppState {
     /// it was, is ended first and never reused: that is the defence against *session
     /// fixation*, where an attacker plants a token of their own in your browser and waits
     /// for you to log in with it. It also means that logging in as someone else leaves
-    /// nothing of the first user behind.
-    async fn start_session(
+    /// nothing of the first user behind. (Lesson 09 calls it after a password change.)
+    pub async fn start_session(
         &self,
         jar: CookieJar,
         headers: &HeaderMap,
@@ -155,7 +158,7 @@ impl AppState {
     /// The cookie that carries the token. The token is unguessable already, so a plain
     /// cookie will do: there is nothing to sign or encrypt.
     fn session_cookie(&self, token: String) -> Cookie<'static> {
-        let lifetime = store::seconds(self.sessions.timeouts().absolute);
+        let lifetime = common::clock::seconds(self.sessions.timeouts().absolute);
         Cookie::build((COOKIE_NAME, token))
             .http_only(true) // page scripts cannot read it, so an XSS bug cannot steal it
             .same_site(SameSite::Lax) // not sent with other sites' form posts
@@ -168,7 +171,7 @@ impl AppState {
 
     /// The live session this request's cookie leads to, if any. Unknown, malformed and
     /// expired tokens all give `None`: to the caller, they are simply "not logged in".
-    async fn current(&self, jar: &CookieJar) -> Result<Option<LoggedIn>, ApiError> {
+    pub async fn current(&self, jar: &CookieJar) -> Result<Option<LoggedIn>, ApiError> {
         match jar.get(COOKIE_NAME) {
             Some(cookie) => Ok(self.sessions.lookup(cookie.value()).await?),
             None => Ok(None),
@@ -176,7 +179,7 @@ impl AppState {
     }
 
     /// Like [`AppState::current`], for the endpoints that need a session: 401 without.
-    async fn required(&self, jar: &CookieJar) -> Result<LoggedIn, ApiError> {
+    pub async fn required(&self, jar: &CookieJar) -> Result<LoggedIn, ApiError> {
         self.current(jar)
             .await?
             .ok_or_else(|| ApiError::unauthorized("Not logged in"))

@@ -10,7 +10,7 @@
 //! list a user's sessions, end them all, purge the expired ones. The token itself is in
 //! [`crate::token`]. The two questions asked on behalf of a request, `lookup` ("whose
 //! cookie is this?") and `revoke` ("end that session of mine"), are methods of the same
-//! [`SessionStore`], written in `src/access.rs`.
+//! [`SessionStore`], written in `src/access.rs` (the lesson's warm-up exercise).
 //!
 //! The weak spots of a session store, and what closes each one:
 //!
@@ -26,11 +26,12 @@
 
 use std::time::Duration;
 
-use common::config::{ConfigError, seconds_from_env};
+use common::clock::seconds;
 use common::db::{Migration, unix_time};
-use common::reads::{Columns, Reads};
+use common::settings::{ConfigError, session_seconds_from_env};
 use common::{Clock, User};
-use sqlx::AnyPool;
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
 use time::OffsetDateTime;
 
 use crate::token::{Token, random_url_safe, token_hash};
@@ -66,8 +67,8 @@ impl Timeouts {
     pub fn from_env() -> Result<Self, ConfigError> {
         let defaults = Self::default();
         Ok(Self {
-            idle: seconds_from_env("SESSION_IDLE_TIMEOUT", defaults.idle.as_secs())?,
-            absolute: seconds_from_env("SESSION_ABSOLUTE_TIMEOUT", defaults.absolute.as_secs())?,
+            idle: session_seconds_from_env("SESSION_IDLE_TIMEOUT", defaults.idle)?,
+            absolute: session_seconds_from_env("SESSION_ABSOLUTE_TIMEOUT", defaults.absolute)?,
         })
     }
 }
@@ -93,15 +94,10 @@ pub struct LoggedIn {
 
 /// The `sessions` table, on SQLite or PostgreSQL: the same queries on both (see
 /// `common::db`). Cheap to clone: the pool is shared. Its fields are the crate's, so that
-/// `src/access.rs` can add `lookup` and `revoke`.
+/// `src/access.rs` can write `lookup` and `revoke`.
 #[derive(Clone, Debug)]
 pub struct SessionStore {
     pub(crate) pool: AnyPool,
-    /// For `lookup`, the read on every request: on the request's own thread where the
-    /// database allows it (see `common::reads`). Writes go through `pool`.
-    // A warm-up's `lookup` may use the pool alone (`--features 06-1-access`).
-    #[cfg_attr(feature = "06-1-access", allow(dead_code))]
-    pub(crate) reads: Reads,
     pub(crate) clock: Clock,
     pub(crate) timeouts: Timeouts,
 }
@@ -116,7 +112,6 @@ impl SessionStore {
     ) -> Result<Self, sqlx::Error> {
         common::db::migrate(&pool, MIGRATIONS).await?;
         Ok(Self {
-            reads: Reads::new(pool.clone()),
             pool,
             clock,
             timeouts,
@@ -125,6 +120,18 @@ impl SessionStore {
 
     pub fn timeouts(&self) -> Timeouts {
         self.timeouts
+    }
+
+    /// The live session a cookie value leads to, touched, or `None` (written in
+    /// `src/access.rs`).
+    pub async fn lookup(&self, token: &str) -> Result<Option<LoggedIn>, sqlx::Error> {
+        crate::access::lookup(self, token).await
+    }
+
+    /// Ends the session `public_id` if it belongs to `user_id` (written in
+    /// `src/access.rs`).
+    pub async fn revoke(&self, user_id: i64, public_id: &str) -> Result<bool, sqlx::Error> {
+        crate::access::revoke(self, user_id, public_id).await
     }
 
     /// Starts a session for `user_id` and returns its token, for the cookie. The token
@@ -184,7 +191,7 @@ impl SessionStore {
         .fetch_all(&self.pool)
         .await?
         .iter()
-        .map(|row| session_from_row(row))
+        .map(session_from_row)
         .collect()
     }
 
@@ -229,20 +236,15 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
     postgres: include_str!("../migrations/postgres/20260106000001_sessions.sql"),
 }];
 
-/// Whole seconds, the unit of every time in the table.
-pub(crate) fn seconds(duration: Duration) -> i64 {
-    i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)
-}
-
 /// One row of `sessions` (at least the six columns [`Session`] has).
-pub(crate) fn session_from_row(row: &dyn Columns) -> Result<Session, sqlx::Error> {
+pub(crate) fn session_from_row(row: &AnyRow) -> Result<Session, sqlx::Error> {
     Ok(Session {
-        public_id: row.text("public_id")?,
-        user_id: row.int("user_id")?,
+        public_id: row.try_get("public_id")?,
+        user_id: row.try_get("user_id")?,
         // The times are whole seconds since 1970 in the table.
-        created_at: unix_time(row.int("created_at")?)?,
-        last_seen_at: unix_time(row.int("last_seen_at")?)?,
-        expires_at: unix_time(row.int("expires_at")?)?,
-        user_agent: row.optional_text("user_agent")?,
+        created_at: unix_time(row.try_get("created_at")?)?,
+        last_seen_at: unix_time(row.try_get("last_seen_at")?)?,
+        expires_at: unix_time(row.try_get("expires_at")?)?,
+        user_agent: row.try_get("user_agent")?,
     })
 }

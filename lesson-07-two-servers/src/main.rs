@@ -10,7 +10,7 @@
 //! database), which is exactly what two processes would share.
 
 use common::db::Backend;
-use common::serve::{Server, init_tracing};
+use common::serve::{Server, StopSignal, init_tracing};
 use common::{Clock, Config};
 use lesson_06_server_sessions::Timeouts;
 use lesson_07_two_servers::{Server as Which, Sessions, database_app, sealed_app};
@@ -43,7 +43,7 @@ async fn main() {
         tracing::warn!(
             "SESSION_SECRET is not set: A and B share a random key for this run only, so every \
              session ends when they stop. Make a secret with: {}",
-            common::config::NEW_SECRET_COMMAND
+            common::settings::NEW_SECRET_COMMAND
         );
     }
 
@@ -68,15 +68,13 @@ async fn main() {
             });
         running.push((which, server));
     }
+    // Ctrl-C stops both servers together, as `common::serve::run` stops one.
+    let stop = StopSignal::listen()
+        .unwrap_or_else(|error| exit_with(&format!("cannot listen for Ctrl-C: {error}")));
     print_banner(sessions, &shared, &running);
-
-    if tokio::signal::ctrl_c().await.is_ok() {
-        tracing::info!("Ctrl-C: finishing requests in flight, then stopping");
-    }
-    for (which, server) in running {
-        if let Err(error) = server.stop_gracefully().await {
-            exit_with(&format!("server {}: {error}", which.name()));
-        }
+    let servers = running.into_iter().map(|(_, server)| server).collect();
+    if let Err(error) = stop.wait_then_stop(servers).await {
+        exit_with(&format!("server error: {error}"));
     }
     tracing::info!("stopped");
 }

@@ -18,6 +18,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use common::clock::seconds;
 use common::db::{AnyPool, Migration};
 use common::{ApiError, Clock};
 
@@ -57,6 +58,12 @@ fn network(client: IpAddr) -> String {
 // ── the policy ─────────────────────────────────────────────────────────────────────────
 
 /// How many failures are free, and how long a key waits after more.
+///
+/// The waits count whole seconds, like every time in the table, so one may end up to a
+/// second early: a failure at 12:00:00.9 is written down as 12:00:00, and its "1 s" wait
+/// is over at 12:00:01. Whole seconds are enough: the waits double, so one second less on
+/// each leaves the count of guesses an hour as it is (15 in the first, then 4), and the
+/// seconds a refusal tells the client to wait are rounded up, never too few.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Policy {
     /// Failures in a row that cost no wait: typos.
@@ -252,11 +259,6 @@ fn too_many(wait: i64) -> ApiError {
         format!("Too many failed logins: try again in {wait} {unit}"),
         Duration::from_secs(wait.unsigned_abs()),
     )
-}
-
-/// Whole seconds, the unit of every time in the table.
-fn seconds(duration: Duration) -> i64 {
-    i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)
 }
 
 /// The `login_failures` table, from this lesson's `migrations/` folder (and `postgres/`).

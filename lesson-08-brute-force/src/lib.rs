@@ -62,18 +62,35 @@ pub async fn app(
     guarded(sessions, clock, policy).await
 }
 
-/// Lesson 06's routes for `sessions`, with the guard in front of its login. The counts go
-/// in the same database as the users and the sessions.
+/// Lesson 06's routes for `sessions`, with the guard in front of its login.
 pub async fn guarded(
     sessions: AppState,
     clock: Clock,
     policy: Policy,
 ) -> Result<Router, sqlx::Error> {
+    let attempts = attempts(&sessions, clock, policy).await?;
+    Ok(throttled(
+        lesson_06_server_sessions::routes(sessions),
+        attempts,
+    ))
+}
+
+/// The failure counts, in the same database as `sessions`' users and sessions, with the
+/// task that forgets quiet keys.
+pub async fn attempts(
+    sessions: &AppState,
+    clock: Clock,
+    policy: Policy,
+) -> Result<LoginAttempts, sqlx::Error> {
     let pool = sessions.accounts.users.pool().clone();
     let attempts = LoginAttempts::open(pool, clock, policy).await?;
     attempts.spawn_purger(PURGE_EVERY);
-    let routes = lesson_06_server_sessions::routes(sessions);
-    Ok(routes.layer(middleware::from_fn_with_state(attempts, guard_logins)))
+    Ok(attempts)
+}
+
+/// `routes` with the guard in front of their `POST /api/login`.
+pub fn throttled(routes: Router, attempts: LoginAttempts) -> Router {
+    routes.layer(middleware::from_fn_with_state(attempts, guard_logins))
 }
 
 /// The guard, in front of every route; it only looks at `POST /api/login`.

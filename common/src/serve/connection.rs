@@ -1,5 +1,6 @@
 //! One HTTP/1.1 connection, as [`super::Server`] serves it: the client's address on
-//! every request, a JSON 500 for a panic, the body deadline, and the header timeout.
+//! every request, a JSON 500 for a panic, the body deadline, the header timeout, and its
+//! end when the server stops.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -25,13 +26,14 @@ use super::panic_to_json;
 use crate::limits::Limits;
 
 /// One connection, HTTP/1.1: requests one after another until the client closes it, it
-/// is idle or too slow for `limits.header_timeout`, or the server stops.
+/// is idle or too slow for `limits.header_timeout`, or the server stops (`stopping` then
+/// holds the moment by which a request in flight must be answered).
 pub(super) async fn serve(
     stream: TcpStream,
     peer: SocketAddr,
     app: Router,
     limits: Limits,
-    mut stopping: watch::Receiver<()>,
+    mut stopping: watch::Receiver<Option<Instant>>,
 ) {
     let activity = Arc::new(Activity::new());
     let answers = activity.clone();
@@ -58,19 +60,47 @@ pub(super) async fn serve(
     });
     let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
     tokio::pin!(connection);
-    tokio::select! {
-        served = connection.as_mut() => log_connection_end(served),
+    let answer_by = tokio::select! {
+        served = connection.as_mut() => {
+            log_connection_end(served);
+            return;
+        }
         // Dropping the connection closes it, without an answer: a client that sends
         // half a head would not read one anyway.
         () = idle_for(&activity, limits.header_timeout) => {
             tracing::debug!("connection closed: no request head within the header timeout");
+            return;
         }
-        _ = stopping.changed() => {
-            // Finish the request in flight, then close.
-            connection.as_mut().graceful_shutdown();
-            log_connection_end(connection.await);
+        answer_by = server_stops(&mut stopping) => answer_by,
+    };
+
+    // The server is stopping. hyper answers the request in flight, if any, with
+    // `Connection: close`, and then closes. The watch stays, with no patience left: a
+    // connection that is not being answered is only waiting for a head (none yet, half of
+    // one, or the next one), so it is closed now. And whatever is still unanswered at
+    // `answer_by` is cut.
+    connection.as_mut().graceful_shutdown();
+    tokio::select! {
+        // In this order: an answer the connection has just made is written out before
+        // the watch looks.
+        biased;
+        served = connection.as_mut() => log_connection_end(served),
+        () = no_request_in_flight(&activity) => {
+            tracing::debug!("connection closed: the server stopped while it waited for a request");
+        }
+        () = tokio::time::sleep_until(answer_by.into()) => {
+            tracing::warn!("a request still unanswered when the server stopped was cut");
         }
     }
+}
+
+/// Waits until the server stops, and returns by when the request in flight must be
+/// answered. A server that is gone (its accept loop ended) wants it now.
+async fn server_stops(stopping: &mut watch::Receiver<Option<Instant>>) -> Instant {
+    let answer_by = stopping.wait_for(Option::is_some).await.ok();
+    answer_by
+        .and_then(|answer_by| *answer_by)
+        .unwrap_or_else(Instant::now)
 }
 
 /// The answer to one request. A panic in its handler becomes a JSON 500 (see
@@ -176,6 +206,18 @@ async fn idle_for(activity: &Activity, timeout: Duration) {
             return;
         }
     }
+}
+
+/// Ready when no request is being answered. It needs no waker of its own: the count
+/// changes only while hyper polls the connection, in the same task, just before this.
+fn no_request_in_flight(activity: &Activity) -> impl Future<Output = ()> + '_ {
+    std::future::poll_fn(|_| {
+        if activity.in_flight.load(Ordering::Acquire) == 0 {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
 }
 
 fn log_connection_end(served: hyper::Result<()>) {

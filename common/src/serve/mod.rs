@@ -1,6 +1,6 @@
 //! Running a lesson: the layers every router gets, the one way a router is served
 //! ([`Server`], for `cargo run`, the stories and the benchmarks alike), the start banner,
-//! graceful shutdown.
+//! and a shutdown that always ends ([`StopSignal`], [`Server::shutdown`]).
 //!
 //! [`Server`] drives hyper itself rather than calling `axum::serve`, for two things
 //! `axum::serve` does not offer: a bound on how long a client may take to send a
@@ -10,7 +10,7 @@
 //! handler, is in `connection.rs`.
 
 use std::io;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -29,6 +29,9 @@ use crate::limits::Limits;
 use crate::todo;
 
 mod connection;
+mod stop;
+
+pub use stop::{SHUTDOWN_GRACE, StopSignal};
 
 /// Adds what every lesson's router needs around its routes:
 /// - JSON answers for unknown paths and wrong methods, like every other error;
@@ -122,7 +125,8 @@ pub struct Banner {
     pub uses_session_secret: bool,
 }
 
-/// Starts logging, reads the config, connects and serves `routes` until Ctrl-C.
+/// Starts logging, reads the config, connects and serves `routes` until Ctrl-C (see
+/// [`StopSignal`]).
 /// A lesson's `main` is a call to this. Errors are printed as one line and exit 1.
 pub async fn run<F, Fut>(lesson: &str, banner: Banner, build: F)
 where
@@ -139,7 +143,7 @@ where
             "SESSION_SECRET is not set, so cookies are sealed with a random key for this run \
              only: every session ends when the server restarts. To keep sessions, put a \
              SESSION_SECRET line in a .env file; make one with: {}",
-            crate::config::NEW_SECRET_COMMAND
+            crate::settings::NEW_SECRET_COMMAND
         );
     }
     let address = config.address();
@@ -154,9 +158,10 @@ where
             "cannot listen on {address}: {error} (is another lesson still running? set PORT to pick another port)"
         )),
     };
+    let stop = StopSignal::listen()
+        .unwrap_or_else(|error| exit_with(&format!("cannot listen for Ctrl-C: {error}")));
     print_banner(&banner, &server.url);
-    ctrl_c().await;
-    if let Err(error) = server.stop_gracefully().await {
+    if let Err(error) = stop.wait_then_stop(vec![server]).await {
         exit_with(&format!("server error: {error}"));
     }
     tracing::info!("stopped");
@@ -167,7 +172,8 @@ where
 pub struct Server {
     /// `http://127.0.0.1:43121`: the address actually bound (port 0 picks a free one).
     pub url: String,
-    shutdown: oneshot::Sender<()>,
+    /// Tells the accept loop to stop, and how long requests in flight may still take.
+    stop_with: oneshot::Sender<Duration>,
     task: JoinHandle<io::Result<()>>,
 }
 
@@ -183,52 +189,54 @@ impl Server {
         let listener = TcpListener::bind(address).await?;
         let url = format!("http://{}", listener.local_addr()?);
         let app = with_layers(routes);
-        let (shutdown, stop) = oneshot::channel::<()>();
+        let (stop_with, stop) = oneshot::channel();
         let task = tokio::spawn(accept(listener, app, *limits, stop));
         Ok(Server {
             url,
-            shutdown,
+            stop_with,
             task,
         })
     }
 
-    /// Stops accepting and waits for the requests in flight to finish, however long.
-    pub async fn stop_gracefully(self) -> io::Result<()> {
-        let _ = self.shutdown.send(());
+    /// Stops the server, and returns once every connection is closed:
+    /// - no new connection is accepted, from now on;
+    /// - a connection with no request in flight is closed now: idle between requests,
+    ///   halfway through sending a head, or never having sent a byte (a browser opens
+    ///   such connections ahead of time);
+    /// - a request in flight gets `grace` to finish; its answer says `Connection: close`,
+    ///   and a request still unanswered then is cut.
+    pub async fn shutdown(self, grace: Duration) -> io::Result<()> {
+        let _ = self.stop_with.send(grace);
         self.task
             .await
             .unwrap_or_else(|join| Err(io::Error::other(join)))
     }
 
-    /// Stops accepting, lets requests in flight finish, and waits until it has; a
-    /// connection still busy after 2 s is cut (a test must not hang on it).
-    pub async fn stop(mut self) {
-        let _ = self.shutdown.send(());
-        if tokio::time::timeout(Duration::from_secs(2), &mut self.task)
-            .await
-            .is_err()
-        {
-            self.task.abort();
-        }
+    /// [`Server::shutdown`] with a grace of 2 s, for tests and stories: a connection still
+    /// busy then is cut, so a test never hangs on it.
+    pub async fn stop(self) {
+        let _ = self.shutdown(Duration::from_secs(2)).await;
     }
 }
 
-/// Accepts connections until `stop`, then lets each one finish the request it is
-/// answering, and returns when all have closed.
+/// Accepts connections until `stop` says how long requests in flight may still take,
+/// then stops them all (see [`Server::shutdown`]) and returns when every one has closed.
 async fn accept(
     listener: TcpListener,
     app: Router,
     limits: Limits,
-    stop: oneshot::Receiver<()>,
+    stop: oneshot::Receiver<Duration>,
 ) -> io::Result<()> {
-    // Every connection holds a receiver: `changed()` tells it to stop, and when the last
-    // one is dropped, `closed()` says that every connection has ended.
-    let (stopping, connections) = watch::channel(());
+    // What every connection watches: `None` while the server serves, then the moment by
+    // which its request in flight must be answered. Each connection holds a receiver; when
+    // the last one is dropped, `closed()` says that every connection has ended.
+    let (stopping, connections) = watch::channel(None::<Instant>);
     tokio::pin!(stop);
-    loop {
+    let grace = loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
-            _ = &mut stop => break,
+            // A `Server` dropped without `shutdown` stops at once.
+            grace = &mut stop => break grace.unwrap_or(Duration::ZERO),
         };
         match accepted {
             Ok((stream, peer)) => {
@@ -250,10 +258,11 @@ async fn accept(
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
         }
-    }
+    };
+    // Closing the listener refuses new connections at once.
     drop(listener);
     drop(connections);
-    let _ = stopping.send(());
+    let _ = stopping.send(Some(Instant::now() + grace));
     stopping.closed().await;
     Ok(())
 }
@@ -281,13 +290,6 @@ fn print_banner(banner: &Banner, url: &str) {
         println!();
     }
     println!("  Stop with Ctrl-C.\n");
-}
-
-/// Waits for Ctrl-C, then lets requests in flight finish before the process ends.
-async fn ctrl_c() {
-    if tokio::signal::ctrl_c().await.is_ok() {
-        tracing::info!("Ctrl-C: finishing requests in flight, then stopping");
-    }
 }
 
 fn exit_with(line: &str) -> ! {

@@ -1,22 +1,19 @@
 //! Hashing takes turns: at most `hash_concurrency` bcrypt runs at once, at most
 //! `hash_queue` waiting, and past that a `503` with `Retry-After` at once, without hashing.
+//! And a hash runs at the process's own CPU priority unless `HASH_PRIORITY=low` asks.
 
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
 use axum::routing::post;
-use common::limits::Limits;
+use common::limits::{HashPriority, Limits};
 use common::passwords::{HashStats, PasswordError, Passwords};
 use common::{Accounts, ApiError, Credentials, Json, User};
 use story::{PASSWORD, spawn_app};
 
 /// bcrypt's default cost: a quarter of a second a hash, long enough to see a queue form.
 const SLOW_COST: u32 = 12;
-
-// The limits are `Limits::for_tests()`'s, which hash at the usual CPU priority: at the
-// lowest, a machine busy with other work could starve these cost-12 hashes past the 10 s
-// below.
 
 /// Polls `passwords` until `done` says yes (10 s at most).
 async fn until(passwords: &Passwords, done: impl Fn(HashStats) -> bool) -> HashStats {
@@ -167,4 +164,52 @@ fn a_busy_answer_is_a_json_503_with_retry_after_in_whole_seconds_rounded_up() {
     let response = axum::response::IntoResponse::into_response(error);
     assert_eq!(response.headers()["retry-after"], "3");
     assert_eq!(response.headers()["content-type"], "application/json");
+}
+
+// ── the CPU priority of a hash ─────────────────────────────────────────────────────
+
+/// The nice value of the blocking thread that ran one hash with `priority`. The runtime
+/// has a single blocking thread, so the probe after the hash runs on the very thread
+/// that hashed, and reads what the hash left there.
+#[cfg(target_os = "linux")]
+fn nice_of_the_hashing_thread(priority: HashPriority) -> i32 {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .max_blocking_threads(1)
+        // Kept alive between the hash and the probe, however busy the machine.
+        .thread_keep_alive(Duration::from_secs(600))
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let limits = Limits {
+            hash_priority: priority,
+            ..Limits::default()
+        };
+        Passwords::with_limits(4, &limits)
+            .hash(PASSWORD)
+            .await
+            .unwrap();
+        // SAFETY: plain numbers in, a number out.
+        let probe = || unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
+        tokio::task::spawn_blocking(probe).await.unwrap()
+    })
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_hash_runs_at_the_process_priority_unless_told_to_run_low() {
+    // SAFETY: plain numbers in, a number out.
+    let process = unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
+    let default = Limits::from_lookup(&|_: &str| None).unwrap();
+    assert_eq!(default.hash_priority, HashPriority::Normal);
+    assert_eq!(
+        nice_of_the_hashing_thread(default.hash_priority),
+        process,
+        "by default a hash competes for the CPU like every other thread of the server"
+    );
+    assert_eq!(
+        nice_of_the_hashing_thread(HashPriority::Low),
+        19,
+        "HASH_PRIORITY=low: the lowest priority (and the probe sees the hashing thread)"
+    );
 }

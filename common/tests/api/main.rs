@@ -3,7 +3,7 @@
 
 mod bounded_hashing;
 mod json_errors;
-mod reads;
 mod request_log;
+mod shutdown;
 mod slow_clients;
 mod users_and_passwords;

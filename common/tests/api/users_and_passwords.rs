@@ -209,3 +209,46 @@ async fn the_dummy_hash_is_made_before_the_first_login() {
         "Accounts::connect makes the dummy hash before the server listens"
     );
 }
+
+#[tokio::test]
+async fn finding_a_user_by_id_sees_each_write_the_moment_it_is_committed() {
+    let (accounts, _dir) = accounts().await;
+    let store = &accounts.users;
+    let alice = store
+        .create("alice", "hash", accounts.clock.now())
+        .await
+        .unwrap();
+    let found = store.find_by_id(alice.id).await.unwrap();
+    assert_eq!(found.as_ref(), Some(&alice));
+
+    sqlx::query("UPDATE users SET username = 'alicia' WHERE id = $1")
+        .bind(alice.id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let found = store.find_by_id(alice.id).await.unwrap().unwrap();
+    assert_eq!(found.username, "alicia", "no stale copy of the row");
+
+    assert!(store.delete(alice.id).await.unwrap());
+    let found = store.find_by_id(alice.id).await.unwrap();
+    assert_eq!(
+        found, None,
+        "a deleted user is gone for the very next request"
+    );
+}
+
+#[tokio::test]
+async fn a_row_the_store_cannot_read_is_an_error_not_a_panic() {
+    let (accounts, _dir) = accounts().await;
+    let store = &accounts.users;
+    let bob = store
+        .create("bob", "hash", accounts.clock.now())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE users SET created_at = 'last Tuesday' WHERE id = $1")
+        .bind(bob.id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    assert!(store.find_by_id(bob.id).await.is_err());
+}

@@ -1,6 +1,8 @@
 //! Lesson 07's tests, in one test binary: the story against its snapshot, the lesson's
 //! own tests, and the checks of its exercises. Run them with `cargo test -p lesson-07-two-servers`.
 
+#[cfg(unix)]
+mod ctrl_c;
 mod lesson_story;
 mod servers;
 mod two_processes;

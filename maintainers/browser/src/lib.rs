@@ -10,7 +10,7 @@
 //! new, empty profile, so two of them share nothing, like two computers), and, when the
 //! test fails, has every browser save a screenshot of what it showed before the failure
 //! goes on. A [`Browser`] has the few steps a person takes on a page: open, type, click,
-//! read, reload.
+//! read, reload, and open another tab.
 
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
 use fantoccini::error::CmdError;
+use fantoccini::wd::WindowHandle;
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures_util::FutureExt;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -266,6 +267,45 @@ impl Browser {
         url.path().to_owned()
     }
 
+    /// The whole address of the page shown, as the address bar shows it.
+    pub async fn url(&self) -> String {
+        let url = self.ok("read the URL", self.client.current_url().await);
+        url.to_string()
+    }
+
+    /// The HTTP status of the answer the page shown came from: what a JSON answer that
+    /// the browser shows as a page was sent with.
+    pub async fn status(&self) -> u16 {
+        let status = self
+            .script("return performance.getEntriesByType('navigation')[0].responseStatus")
+            .await;
+        let status = status
+            .as_u64()
+            .and_then(|status| u16::try_from(status).ok());
+        status.unwrap_or_else(|| panic!("{}: the page shown has no HTTP status", self.name))
+    }
+
+    /// The tab the next steps act on, to come back to later.
+    pub async fn tab(&self) -> Tab {
+        Tab(self.ok("find the tab", self.client.window().await))
+    }
+
+    /// Opens a new tab, as Ctrl+T would, and `url` in it; the next steps act on that tab.
+    /// The browser's cookies are the same in every tab.
+    pub async fn open_in_new_tab(&self, url: &str) -> Tab {
+        let tab = self.ok("open a tab", self.client.new_window(true).await);
+        let tab = Tab(tab.handle);
+        self.switch_to(&tab).await;
+        self.open(url).await;
+        tab
+    }
+
+    /// Brings `tab` to the front: the next steps act on it, as it is now (nothing reloads).
+    pub async fn switch_to(&self, tab: &Tab) {
+        let switched = self.client.switch_to_window(tab.0.clone()).await;
+        self.ok("switch tabs", switched);
+    }
+
     /// The element `selector` (CSS) finds, or a panic that names it.
     async fn element(&self, selector: &str) -> Element {
         let found = self.client.find(Locator::Css(selector)).await;
@@ -309,23 +349,15 @@ impl Browser {
     async fn wait<T: std::fmt::Debug>(
         &self,
         what: &str,
-        mut read: impl AsyncFnMut() -> T,
+        read: impl AsyncFnMut() -> T,
         done: impl Fn(&T) -> bool,
     ) -> T {
-        let started = Instant::now();
-        loop {
-            let value = read().await;
-            if done(&value) {
-                return value;
-            }
-            if started.elapsed() > PATIENCE {
-                panic!(
-                    "{}: waited {PATIENCE:?} for {what}; found {value:?}",
-                    self.name
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        poll(read, done).await.unwrap_or_else(|value| {
+            panic!(
+                "{}: waited {PATIENCE:?} for {what}; found {value:?}",
+                self.name
+            )
+        })
     }
 
     /// Waits until `selector` shows `expected` somewhere in its text.
@@ -402,6 +434,38 @@ impl Browser {
         path
     }
 }
+
+/// Reads with `read` until `done` says yes, or panics after [`PATIENCE`] with what it
+/// read last: [`Browser`]'s waits, for what a test watches outside the browser (what a
+/// server received, say).
+pub async fn wait_until<T: std::fmt::Debug>(
+    what: &str,
+    read: impl AsyncFnMut() -> T,
+    done: impl Fn(&T) -> bool,
+) -> T {
+    poll(read, done)
+        .await
+        .unwrap_or_else(|value| panic!("waited {PATIENCE:?} for {what}; found {value:?}"))
+}
+
+/// `Ok` with what `read` gave once `done` says yes, `Err` with what it gave last if that
+/// takes longer than [`PATIENCE`].
+async fn poll<T>(mut read: impl AsyncFnMut() -> T, done: impl Fn(&T) -> bool) -> Result<T, T> {
+    let started = Instant::now();
+    loop {
+        let value = read().await;
+        if done(&value) {
+            return Ok(value);
+        }
+        if started.elapsed() > PATIENCE {
+            return Err(value);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// One tab of a [`Browser`].
+pub struct Tab(WindowHandle);
 
 fn save(path: &Path, png: &[u8]) {
     if let Some(folder) = path.parent() {

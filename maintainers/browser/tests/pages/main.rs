@@ -1,9 +1,11 @@
-//! The pages of lessons 04 to 06 in a real Chromium, driven through chromedriver.
+//! Every lesson's page in a real Chromium, driven through chromedriver, and lesson 09's
+//! attack page on another site.
 //!
 //! Each test starts the lesson's real server on 127.0.0.1 (port 0) with the shared test
-//! app, starts chromedriver and one Chromium (two for lesson 06's second device), and does
-//! what a person would: open the page, fill in a form, click, reload. It checks what the
-//! page shows, its log ("What the page asked"), and the cookies the browser holds.
+//! app (two for lesson 07, and Mallory's site on 127.0.0.2 for lesson 09), starts
+//! chromedriver and one Chromium (two where a test needs a second device), and does what
+//! a person would: open the page, fill in a form, click, reload. It checks what the page
+//! shows, its log ("What the page asked"), and the cookies the browser holds.
 //!
 //! They need Debian's Chromium and chromedriver (`apt-get install chromium chromium-driver`);
 //! without them each test fails with one line that says so. From `maintainers/`:
@@ -15,9 +17,15 @@
 //! When a test fails, each of its browsers saves a screenshot in `target/tmp/screenshots/`.
 //! `UPDATE_SCREENSHOTS=1` also rewrites the pictures in the lessons' READMEs.
 
+mod lesson_01;
+mod lesson_02;
+mod lesson_03;
 mod lesson_04;
 mod lesson_05;
 mod lesson_06;
+mod lesson_07;
+mod lesson_08;
+mod lesson_09;
 
 use std::path::Path;
 
@@ -94,10 +102,15 @@ pub async fn restore_cookie(browser: &Browser, copy: &Cookie<'static>) {
 /// The screenshot a lesson's README shows, taken now: saved with the others, and, with
 /// `UPDATE_SCREENSHOTS=1`, as `<lesson>/page.png` in the course's folder.
 pub async fn readme_picture(browser: &Browser, lesson: &str) {
-    let saved = browser.screenshot(&format!("{lesson}-page")).await;
+    readme_picture_named(browser, lesson, "page").await;
+}
+
+/// [`readme_picture`] for a lesson with more than one: `<lesson>/<name>.png`.
+pub async fn readme_picture_named(browser: &Browser, lesson: &str, name: &str) {
+    let saved = browser.screenshot(&format!("{lesson}-{name}")).await;
     if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
         let course = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        std::fs::copy(&saved, course.join(lesson).join("page.png"))
+        std::fs::copy(&saved, course.join(lesson).join(format!("{name}.png")))
             .expect("the README's screenshot written");
     }
 }
