@@ -9,8 +9,10 @@ use crate::style::Style;
 pub enum Command {
     List { plain: bool },
     Check(Option<String>),
-    Watch { manual: bool },
+    Watch { name: Option<String>, manual: bool },
     Hint(Option<String>),
+    Open(Option<String>),
+    Solution(String),
     Reset(String),
     Verify(Vec<String>),
     Help,
@@ -75,12 +77,24 @@ pub fn parse(args: Vec<String>) -> Result<Args, String> {
             flag("")?;
             Command::Check(at_most_one(names)?)
         }
-        "watch" if names.is_empty() => Command::Watch {
+        "watch" => Command::Watch {
             manual: flag("--manual")?,
+            name: at_most_one(names)?,
         },
         "hint" => {
             flag("")?;
             Command::Hint(at_most_one(names)?)
+        }
+        "open" => {
+            flag("")?;
+            Command::Open(at_most_one(names)?)
+        }
+        "solution" => {
+            flag("")?;
+            match at_most_one(names)? {
+                Some(name) => Command::Solution(name),
+                None => return Err("`cargo course solution` needs the exercise's name, e.g. `cargo course solution 03-1-login`.".into()),
+            }
         }
         "reset" => {
             flag("")?;
@@ -94,7 +108,7 @@ pub fn parse(args: Vec<String>) -> Result<Args, String> {
             Command::Verify(names.to_vec())
         }
         "help" => Command::Help,
-        "list" | "watch" => {
+        "list" => {
             return Err(format!("`cargo course {command}` takes no exercise name."));
         }
         other => return Err(format!("There is no command `{other}`.")),
@@ -104,16 +118,19 @@ pub fn parse(args: Vec<String>) -> Result<Args, String> {
 
 pub fn help(style: Style) -> String {
     let rows = [
-        ("cargo course", "list the exercises and say what to do next"),
+        (
+            "cargo course",
+            "the exercises, your progress, and where you left off",
+        ),
         (
             "cargo course check [NAME]",
-            "check an exercise (without NAME: the next one to do)",
+            "check an exercise (without NAME: the one you are on)",
         ),
         (
-            "cargo course watch",
-            "check again each time you save a file; after a pass,",
+            "cargo course watch [NAME]",
+            "check it again each time you save a file (without NAME:",
         ),
-        ("", "press Enter to go on to the next exercise"),
+        ("", "the one you are on); keys below"),
         (
             "cargo course watch --manual",
             "check each time you press Enter, for folders where",
@@ -124,6 +141,14 @@ pub fn help(style: Style) -> String {
             "one more hint each time you ask; the last one says",
         ),
         ("", "where the reference solution is"),
+        (
+            "cargo course open [NAME]",
+            "open the exercise's file in $VISUAL or $EDITOR, at its TODO",
+        ),
+        (
+            "cargo course solution NAME",
+            "after a pass: yours against the reference solution",
+        ),
         (
             "cargo course reset NAME",
             "put the exercise's file back as it is in git's last commit;",
@@ -154,9 +179,15 @@ pub fn help(style: Style) -> String {
         ));
     }
     text.push_str(
-        "\nNAME is an exercise's name, like 03-1-login (`cargo course` lists them).\n\
-         In watch, q + Enter quits. Your progress is kept in .course-progress:\n\
-         delete that file to start over.",
+        "\nNAME is an exercise's name, like 03-1-login (`cargo course` lists them). The\n\
+         commands without a NAME work on the exercise you are on: the one you last named,\n\
+         until it passes; then the next one to do.\n\
+         \n\
+         In watch, type a key, then Enter: h hint, n next exercise, l list, r check again,\n\
+         s yours against the reference (after a pass), q quit; or an exercise's name to\n\
+         watch that one. Saving another exercise's file does not check this one.\n\
+         \n\
+         Your progress is kept in .course-progress: delete that file to start over.",
     );
     text
 }
@@ -181,7 +212,22 @@ mod tests {
         );
         assert_eq!(
             command(&["watch", "--manual"]),
-            Command::Watch { manual: true }
+            Command::Watch {
+                name: None,
+                manual: true
+            }
+        );
+        assert_eq!(
+            command(&["watch", "08-3-lockout"]),
+            Command::Watch {
+                name: Some("08-3-lockout".into()),
+                manual: false
+            }
+        );
+        assert_eq!(command(&["open"]), Command::Open(None));
+        assert_eq!(
+            command(&["solution", "03-1-login"]),
+            Command::Solution("03-1-login".into())
         );
         assert_eq!(
             command(&["reset", "03-1-login"]),
@@ -203,6 +249,16 @@ mod tests {
             parse_words(&["reset"])
                 .unwrap_err()
                 .contains("needs the exercise's name")
+        );
+        assert!(
+            parse_words(&["solution"])
+                .unwrap_err()
+                .contains("needs the exercise's name")
+        );
+        assert!(
+            parse_words(&["watch", "a", "b"])
+                .unwrap_err()
+                .contains("at most one")
         );
         assert!(
             parse_words(&["check", "--plain"])

@@ -1,5 +1,6 @@
-//! The student's commands: the list, `check`, `hint` and `reset`. (`watch` and `verify`
-//! have their own modules.) Each returns the exit code, or an error message for `main`.
+//! The student's commands: the list, `check`, `hint`, `solution` and `reset`. (`watch`,
+//! `open` and `verify` have their own modules.) Each returns the exit code, or an error
+//! message for `main`.
 
 use std::process::Command;
 
@@ -7,11 +8,13 @@ use crate::checks::{Checker, Status, trim_output};
 use crate::manifest::{Course, Exercise};
 use crate::progress::{FILE_NAME, Progress};
 use crate::report::{ranked_failures, starter_warnings};
+use crate::style::Style;
 use crate::{Ctx, EXIT_FAILED, say};
 
 const NO_EXERCISES: &str = "No exercises yet: no lesson has an exercises/exercises.toml.";
 
-/// `cargo course`: every lesson with its exercises and their state, then what to do next.
+/// `cargo course`: every lesson with its exercises and their state, how far the student
+/// is, and where they left off.
 pub fn list(ctx: &mut Ctx) -> Result<u8, String> {
     let course = Course::load(&ctx.root)?;
     let progress = Progress::load(&ctx.root, ctx.err);
@@ -20,16 +23,14 @@ pub fn list(ctx: &mut Ctx) -> Result<u8, String> {
         say!(ctx.out, "{NO_EXERCISES}");
         return Ok(0);
     }
-    let next = course
-        .next_todo(&progress)
-        .map(|exercise| exercise.name.clone());
+    let current = course.current(&progress);
     let width = course.exercises().map(|e| e.name.len()).max().unwrap_or(0);
     for lesson in &course.lessons {
         say!(ctx.out, "{}", style.bold(&lesson.name));
         for exercise in &lesson.exercises {
             let (mark, state) = if progress.is_done(&exercise.name) {
                 (style.green("✓"), style.green("done "))
-            } else if next.as_deref() == Some(exercise.name.as_str()) {
+            } else if current.is_some_and(|current| current.name == exercise.name) {
                 (style.yellow("→"), style.yellow("next "))
             } else {
                 (" ".to_string(), "to do".to_string())
@@ -44,11 +45,31 @@ pub fn list(ctx: &mut Ctx) -> Result<u8, String> {
         }
         say!(ctx.out);
     }
-    match course.next_todo(&progress) {
+    say!(ctx.out, "{}", progress_bar(&course, &progress, style));
+    match current {
+        Some(exercise) if progress.current() == Some(exercise.name.as_str()) => {
+            say_where(ctx, "You left off at", exercise);
+        }
         Some(exercise) => say_next(ctx, exercise),
         None => all_done(ctx, &course),
     }
     Ok(0)
+}
+
+/// `Progress: ████████░░░░░░░░░░░░░░░░ 7 of 24 done`.
+pub fn progress_bar(course: &Course, progress: &Progress, style: Style) -> String {
+    const WIDTH: usize = 24;
+    let total = course.exercises().count();
+    let done = course
+        .exercises()
+        .filter(|exercise| progress.is_done(&exercise.name))
+        .count();
+    let filled = (done * WIDTH).checked_div(total).unwrap_or(0);
+    format!(
+        "Progress: {}{} {done} of {total} done",
+        style.green(&"█".repeat(filled)),
+        style.dim(&"░".repeat(WIDTH - filled))
+    )
 }
 
 /// `cargo course list --plain`: `NAME<TAB>STATE<TAB>STARTER<TAB>SOLUTION`, for scripts.
@@ -73,13 +94,18 @@ pub fn list_plain(ctx: &mut Ctx) -> Result<u8, String> {
 }
 
 fn say_next(ctx: &mut Ctx, exercise: &Exercise) {
+    say_where(ctx, "Next:", exercise);
+}
+
+/// `Next: exercise 03-2-disabled "…". Edit lesson-03-login/exercises/2_disabled.rs:54, then…`
+fn say_where(ctx: &mut Ctx, what: &str, exercise: &Exercise) {
     let style = ctx.style;
     say!(
         ctx.out,
-        "Next: exercise {} \"{}\". Edit {}, then run {} (or leave {} running).",
+        "{what} exercise {} \"{}\". Edit {}, then run {} (or leave {} running).",
         style.bold(&exercise.name),
         exercise.title,
-        style.cyan(&exercise.starter_rel()),
+        style.cyan(&exercise.starter_at(&ctx.root)),
         style.cmd("cargo course check"),
         style.cmd("cargo course watch")
     );
@@ -99,25 +125,47 @@ pub fn all_done(ctx: &mut Ctx, course: &Course) {
     }
 }
 
-/// Picks the named exercise, or the next one to do. `Ok(None)`: all are done.
+/// Records `name` as the exercise the student is on (a warning if it cannot be saved).
+pub fn record_current(ctx: &mut Ctx, progress: &mut Progress, name: &str) {
+    if progress.current() == Some(name) {
+        return;
+    }
+    progress.set_current(name);
+    save(ctx, progress);
+}
+
+fn save(ctx: &mut Ctx, progress: &Progress) {
+    if let Err(e) = progress.save(&ctx.root) {
+        say!(
+            ctx.err,
+            "warning: cannot save your progress in {FILE_NAME}: {e}"
+        );
+    }
+}
+
+/// The named exercise, recorded as the one the student is on; or, without a name, the
+/// current one (see [`Course::current`]). `Ok(None)`: all are done.
 fn pick<'c>(
+    ctx: &mut Ctx,
     course: &'c Course,
-    progress: &Progress,
+    progress: &mut Progress,
     name: Option<&str>,
 ) -> Result<Option<&'c Exercise>, String> {
     match name {
-        Some(name) => course.find(name).map(Some).ok_or_else(|| {
-            format!("There is no exercise named `{name}`. `cargo course` lists them.")
-        }),
-        None => Ok(course.next_todo(progress)),
+        Some(name) => {
+            let exercise = course.named(name)?;
+            record_current(ctx, progress, name);
+            Ok(Some(exercise))
+        }
+        None => Ok(course.current(progress)),
     }
 }
 
 /// `cargo course check [NAME]`.
 pub fn check(ctx: &mut Ctx, checker: &dyn Checker, name: Option<&str>) -> Result<u8, String> {
     let course = Course::load(&ctx.root)?;
-    let progress = Progress::load(&ctx.root, ctx.err);
-    let Some(exercise) = pick(&course, &progress, name)? else {
+    let mut progress = Progress::load(&ctx.root, ctx.err);
+    let Some(exercise) = pick(ctx, &course, &mut progress, name)? else {
         all_done(ctx, &course);
         return Ok(0);
     };
@@ -153,17 +201,23 @@ pub fn check_and_report(
         // Read again: `cargo course hint` may have written it while the checks ran.
         let mut progress = Progress::load(&ctx.root, ctx.err);
         progress.mark_done(&exercise.name);
-        if let Err(e) = progress.save(&ctx.root) {
-            say!(
-                ctx.err,
-                "warning: cannot save your progress in {FILE_NAME}: {e}"
-            );
-        }
+        save(ctx, &progress);
+        let done = course
+            .exercises()
+            .filter(|exercise| progress.is_done(&exercise.name))
+            .count();
         say!(
             ctx.out,
-            "{} Exercise {} passes. Well done!",
+            "{} Exercise {} passes. Well done! ({done} of {} done)",
             style.green("✓"),
-            style.bold(&exercise.name)
+            style.bold(&exercise.name),
+            course.exercises().count()
+        );
+        say!(
+            ctx.out,
+            "The reference solution is {}: {} shows how yours differs.",
+            style.cyan(&exercise.solution_rel()),
+            style.cmd(&format!("cargo course solution {}", exercise.name))
         );
         let warnings = starter_warnings(&outcome.output, &exercise.starter_rel());
         if !warnings.is_empty() {
@@ -173,7 +227,7 @@ pub fn check_and_report(
                 warnings.join("\n\n")
             );
         }
-        match course.next_todo(&progress) {
+        match course.next_after(&progress, &exercise.name) {
             Some(next) => say_next(ctx, next),
             None => all_done(ctx, course),
         }
@@ -197,14 +251,18 @@ pub fn check_and_report(
     say!(
         ctx.out,
         "where to look: {}",
-        style.cyan(&exercise.starter_rel())
+        style.cyan(&exercise.starter_at(&ctx.root))
     );
     // Every other failed check once, with its own hint; the details below repeat none.
     let others: Vec<String> = ranked_failures(&outcome.output, exercise)
         .into_iter()
         .filter(|test| test.hint.is_none() || test.hint != headline)
         .map(|test| match test.hint {
-            Some(hint) => format!("  - {}: {}", test.name, hint.trim_start_matches("hint: ")),
+            Some(hint) => format!(
+                "  - {}: {}",
+                test.name,
+                one_line(hint.trim_start_matches("hint: "), ALSO_FAILING_WIDTH)
+            ),
             None => format!("  - {}", test.name),
         })
         .collect();
@@ -223,12 +281,27 @@ pub fn check_and_report(
     outcome.status
 }
 
+/// A hint longer than this is cut, in the "also failing" list only (the headline keeps
+/// all of its hint).
+const ALSO_FAILING_WIDTH: usize = 200;
+
+/// The first line of `text`, cut to `width` characters with an ellipsis.
+pub fn one_line(text: &str, width: usize) -> String {
+    let line = text.lines().next().unwrap_or("");
+    let more_lines = text.lines().nth(1).is_some();
+    if line.chars().count() <= width && !more_lines {
+        return line.to_string();
+    }
+    let kept: String = line.chars().take(width.saturating_sub(1)).collect();
+    format!("{}…", kept.trim_end())
+}
+
 /// `cargo course hint [NAME]`: one more hint per call; the last one, added here, says
 /// where the reference solution is.
 pub fn hint(ctx: &mut Ctx, name: Option<&str>) -> Result<u8, String> {
     let course = Course::load(&ctx.root)?;
     let mut progress = Progress::load(&ctx.root, ctx.err);
-    let Some(exercise) = pick(&course, &progress, name)? else {
+    let Some(exercise) = pick(ctx, &course, &mut progress, name)? else {
         all_done(ctx, &course);
         if course.exercises().next().is_some() {
             say!(
@@ -238,6 +311,15 @@ pub fn hint(ctx: &mut Ctx, name: Option<&str>) -> Result<u8, String> {
         }
         return Ok(0);
     };
+    let again = ctx.style.cmd("cargo course hint");
+    show_hint(ctx, exercise, &again);
+    Ok(0)
+}
+
+/// Shows one more of the exercise's hints than before (all of them once they are all
+/// out). `again` is how to ask for the next one.
+pub fn show_hint(ctx: &mut Ctx, exercise: &Exercise, again: &str) {
+    let mut progress = Progress::load(&ctx.root, ctx.err);
     let style = ctx.style;
     let mut hints = exercise.hints.clone();
     hints.push(format!(
@@ -248,12 +330,7 @@ pub fn hint(ctx: &mut Ctx, name: Option<&str>) -> Result<u8, String> {
     let shown = (before + 1).min(hints.len());
     if shown != before {
         progress.set_hints_shown(&exercise.name, shown);
-        if let Err(e) = progress.save(&ctx.root) {
-            say!(
-                ctx.err,
-                "warning: cannot save your progress in {FILE_NAME}: {e}"
-            );
-        }
+        save(ctx, &progress);
     }
     say!(
         ctx.out,
@@ -276,19 +353,76 @@ pub fn hint(ctx: &mut Ctx, name: Option<&str>) -> Result<u8, String> {
         let left = hints.len() - shown;
         say!(
             ctx.out,
-            "Still stuck? Ask again for the next hint ({left} left): {}",
-            style.cmd("cargo course hint")
+            "Still stuck? Ask again for the next hint ({left} left): {again}"
         );
     }
-    Ok(0)
+}
+
+/// `cargo course solution NAME`: once the exercise passes, the student's answer against
+/// the reference, as a unified diff.
+pub fn solution(ctx: &mut Ctx, name: &str) -> Result<u8, String> {
+    let course = Course::load(&ctx.root)?;
+    let exercise = course.named(name)?;
+    Ok(show_solution(ctx, exercise))
+}
+
+/// The diff of the student's starter against the reference, or why not yet. Returns the
+/// exit code.
+pub fn show_solution(ctx: &mut Ctx, exercise: &Exercise) -> u8 {
+    let style = ctx.style;
+    let progress = Progress::load(&ctx.root, ctx.err);
+    let (yours, reference) = (exercise.starter_rel(), exercise.solution_rel());
+    if !progress.is_done(&exercise.name) {
+        say!(
+            ctx.out,
+            "Exercise {} is not done yet: its reference is shown once your answer passes ({}). \
+             Stuck? {} gives one hint at a time.",
+            style.bold(&exercise.name),
+            style.cmd(&format!("cargo course check {}", exercise.name)),
+            style.cmd(&format!("cargo course hint {}", exercise.name))
+        );
+        return EXIT_FAILED;
+    }
+    let read = |rel: &str| std::fs::read_to_string(crate::manifest::join_rel(&ctx.root, rel));
+    let (Ok(mine), Ok(theirs)) = (read(&yours), read(&reference)) else {
+        say!(
+            ctx.err,
+            "Cannot read {yours} or {reference} to compare them."
+        );
+        return EXIT_FAILED;
+    };
+    let diff = crate::diff::unified(
+        &mine,
+        &theirs,
+        &format!("yours: {yours}"),
+        &format!("reference: {reference}"),
+        style,
+    );
+    match diff {
+        None => say!(
+            ctx.out,
+            "{} Your {yours} is the same as the reference, {reference}.",
+            style.green("✓")
+        ),
+        Some(diff) => {
+            say!(
+                ctx.out,
+                "Exercise {}: yours ({}) against the reference ({}); \
+                 lines only in yours start with -, lines only in the reference with +.\n",
+                style.bold(&exercise.name),
+                style.cyan(&yours),
+                style.cyan(&reference)
+            );
+            let _ = ctx.out.write_all(diff.as_bytes());
+        }
+    }
+    0
 }
 
 /// `cargo course reset NAME`: the starter as in git's last commit, and only that file.
 pub fn reset(ctx: &mut Ctx, name: &str) -> Result<u8, String> {
     let course = Course::load(&ctx.root)?;
-    let exercise = course.find(name).ok_or_else(|| {
-        format!("There is no exercise named `{name}`. `cargo course` lists them.")
-    })?;
+    let exercise = course.named(name)?;
     let rel = exercise.starter_rel();
     // `HEAD:./path` is relative to the current folder, so the root may be anywhere in the
     // repository. The file is only written once git has handed over its committed text.
@@ -317,12 +451,8 @@ pub fn reset(ctx: &mut Ctx, name: &str) -> Result<u8, String> {
     std::fs::write(&path, committed).map_err(|e| format!("cannot write {rel}: {e}"))?;
     let mut progress = Progress::load(&ctx.root, ctx.err);
     progress.forget(name);
-    if let Err(e) = progress.save(&ctx.root) {
-        say!(
-            ctx.err,
-            "warning: cannot save your progress in {FILE_NAME}: {e}"
-        );
-    }
+    progress.set_current(name);
+    save(ctx, &progress);
     say!(
         ctx.out,
         "{} {} is back as it was committed. Exercise {name} is to do again, and its hints start over.",

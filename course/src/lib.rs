@@ -1,5 +1,6 @@
 //! The course runner behind `cargo course`: it lists the exercises of every lesson, checks
-//! them, shows hints one at a time, puts a starter back and verifies the whole set.
+//! them (once, or on each save), shows hints one at a time, opens a starter in the editor,
+//! shows the reference after a pass, puts a starter back and verifies the whole set.
 //!
 //! The exercises are described by each lesson's `exercises/exercises.toml` (see
 //! [`manifest`]); what a student has done lives in `.course-progress` (see [`progress`]).
@@ -12,7 +13,10 @@ use std::path::{Path, PathBuf};
 pub mod checks;
 pub mod cli;
 pub mod commands;
+pub mod diff;
+pub mod editor;
 pub mod manifest;
+pub mod open;
 pub mod progress;
 pub mod report;
 pub mod style;
@@ -80,8 +84,16 @@ pub fn run(args: Vec<String>, default_root: &Path) -> u8 {
         cli::Command::Check(name) => {
             commands::check(&mut ctx, &CargoChecker::from_env(), name.as_deref())
         }
-        cli::Command::Watch { manual } => watch::watch(&mut ctx, &CargoChecker::from_env(), manual),
+        cli::Command::Watch { name, manual } => {
+            watch::watch(&mut ctx, &CargoChecker::from_env(), name.as_deref(), manual)
+        }
         cli::Command::Hint(name) => commands::hint(&mut ctx, name.as_deref()),
+        cli::Command::Open(name) => open::open(
+            &mut ctx,
+            name.as_deref(),
+            open::editor_from_env().as_deref(),
+        ),
+        cli::Command::Solution(name) => commands::solution(&mut ctx, &name),
         cli::Command::Reset(name) => commands::reset(&mut ctx, &name),
         cli::Command::Verify(names) => {
             let checker = CargoChecker::for_verify(&ctx.root);

@@ -26,8 +26,8 @@
 //! its starter in place of its solution, and no other exercise's.
 //!
 //! Parsing is strict about types (a student would otherwise meet a confusing failure later),
-//! while the course-wide rules (unique names, files exist, ...) are checked by
-//! [`Course::validate`], which `cargo course verify` reports.
+//! while the course-wide rules (unique names, files exist, the editor sees each starter,
+//! ...) are checked by [`Course::validate`], which `cargo course verify` reports.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -108,6 +108,20 @@ impl Exercise {
     pub fn solution_path(&self, root: &Path) -> PathBuf {
         join_rel(root, &self.solution_rel())
     }
+    /// `lesson-03-login/exercises/2_disabled.rs:54`: the starter at its first `TODO` (or
+    /// line 1), a place a terminal lets the student click.
+    pub fn starter_at(&self, root: &Path) -> String {
+        let source = std::fs::read_to_string(self.starter_path(root)).unwrap_or_default();
+        format!("{}:{}", self.starter_rel(), first_todo_line(&source))
+    }
+}
+
+/// The number (from 1) of the first line with a `TODO`, or 1.
+pub fn first_todo_line(source: &str) -> usize {
+    source
+        .lines()
+        .position(|line| line.contains("TODO"))
+        .map_or(1, |index| index + 1)
 }
 
 /// Joins a `/`-separated relative path onto `root`, one component at a time, so that the
@@ -185,10 +199,41 @@ impl Course {
         self.exercises().find(|exercise| exercise.name == name)
     }
 
-    /// The exercise a student should do next: the first one, in course order, not done.
+    /// The first exercise, in course order, not done.
     pub fn next_todo(&self, progress: &Progress) -> Option<&Exercise> {
         self.exercises()
             .find(|exercise| !progress.is_done(&exercise.name))
+    }
+
+    /// The first exercise not done after `name`, in course order, going round to the start
+    /// once; never `name` itself. `None`: every other exercise is done.
+    pub fn next_after(&self, progress: &Progress, name: &str) -> Option<&Exercise> {
+        let all: Vec<&Exercise> = self.exercises().collect();
+        let at = all.iter().position(|exercise| exercise.name == name);
+        let start = at.map_or(0, |at| at + 1);
+        all[start..]
+            .iter()
+            .chain(&all[..start])
+            .find(|exercise| exercise.name != name && !progress.is_done(&exercise.name))
+            .copied()
+    }
+
+    /// Where the student is: the exercise last worked on while it is not done; once it is,
+    /// the next one to do after it; with none recorded, the first one to do. The commands
+    /// without a name (`check`, `hint`, `watch`, `open`) work on this one.
+    pub fn current(&self, progress: &Progress) -> Option<&Exercise> {
+        match progress.current().and_then(|name| self.find(name)) {
+            Some(current) if !progress.is_done(&current.name) => Some(current),
+            Some(current) => self.next_after(progress, &current.name),
+            None => self.next_todo(progress),
+        }
+    }
+
+    /// The exercise `name`, or a message that lists where the names are.
+    pub fn named(&self, name: &str) -> Result<&Exercise, String> {
+        self.find(name).ok_or_else(|| {
+            format!("There is no exercise named `{name}`. `cargo course` lists them.")
+        })
     }
 
     /// The course-wide rules of the manifests, one message per problem found.
@@ -204,6 +249,7 @@ impl Course {
                 problems.push(format!("{manifest}: no [[exercise]] in it"));
             }
             let prefix = format!("{}-", lesson.number());
+            let seen_by_editor = crate::editor::editor_only_files(&self.root, &lesson.name);
             for exercise in &lesson.exercises {
                 let name = &exercise.name;
                 let mut problem =
@@ -239,6 +285,12 @@ impl Course {
                 }
                 if exercise.starter == exercise.solution {
                     problem("the starter and the solution are the same file".into());
+                }
+                let starter = exercise.starter_rel();
+                if join_rel(&self.root, &starter).is_file()
+                    && !seen_by_editor.contains(&crate::report::normalize(&starter))
+                {
+                    problem(crate::editor::unseen_starter(exercise));
                 }
                 if exercise.hints.is_empty() {
                     problem("it needs at least one hint".into());

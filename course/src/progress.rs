@@ -1,10 +1,15 @@
 //! What a student has done, in `.course-progress` at the workspace root (ignored by git):
 //!
 //! ```text
-//! # cargo course: your progress (exercises done, hints shown). Delete this file to start over.
+//! # cargo course: your progress (exercises done, hints shown, the one you are on). Delete this file to start over.
+//! current 03-2-disabled
 //! done 03-1-login
-//! hints 03-2-lockout 2
+//! hints 03-2-disabled 2
 //! ```
+//!
+//! `current` is the exercise last worked on: named to `check`, `watch`, `hint`, `open` or
+//! `reset`, or moved to in `watch`. The commands without a name follow it (see
+//! [`crate::Course::current`]). A file without it (from before it existed) is fine.
 //!
 //! Plain text so a student can read it (and an instructor can fix it by hand). It never
 //! stops the course: a missing file means nothing done yet; a damaged one is replaced with
@@ -18,11 +23,12 @@ use std::path::{Path, PathBuf};
 use crate::say;
 
 pub const FILE_NAME: &str = ".course-progress";
-const HEADER: &str =
-    "# cargo course: your progress (exercises done, hints shown). Delete this file to start over.";
+const HEADER: &str = "# cargo course: your progress (exercises done, hints shown, the one you are on). \
+     Delete this file to start over.";
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Progress {
+    current: Option<String>,
     done: BTreeSet<String>,
     hints: BTreeMap<String, usize>,
 }
@@ -73,6 +79,9 @@ impl Progress {
             }
             let words: Vec<&str> = line.split_whitespace().collect();
             match words.as_slice() {
+                ["current", name] if plausible(name) => {
+                    progress.current = Some(name.to_string());
+                }
                 ["done", name] if plausible(name) => {
                     progress.done.insert(name.to_string());
                 }
@@ -90,6 +99,9 @@ impl Progress {
 
     pub fn render(&self) -> String {
         let mut text = format!("{HEADER}\n");
+        if let Some(name) = &self.current {
+            text.push_str(&format!("current {name}\n"));
+        }
         for name in &self.done {
             text.push_str(&format!("done {name}\n"));
         }
@@ -108,6 +120,15 @@ impl Progress {
         std::fs::rename(&temp, &path).inspect_err(|_| {
             let _ = std::fs::remove_file(&temp);
         })
+    }
+
+    /// The exercise last worked on, as recorded (it may be done, or no longer exist).
+    pub fn current(&self) -> Option<&str> {
+        self.current.as_deref()
+    }
+
+    pub fn set_current(&mut self, name: &str) {
+        self.current = Some(name.to_string());
     }
 
     pub fn is_done(&self, name: &str) -> bool {
@@ -147,8 +168,10 @@ mod tests {
         let mut progress = Progress::default();
         progress.mark_done("03-1-login");
         progress.set_hints_shown("03-2-lockout", 2);
+        progress.set_current("03-2-lockout");
         let text = progress.render();
         assert!(text.starts_with("# "));
+        assert!(text.contains("current 03-2-lockout\n"));
         assert!(text.contains("done 03-1-login\n"));
         assert!(text.contains("hints 03-2-lockout 2\n"));
         assert_eq!(Progress::parse(&text), (progress, 0));
@@ -161,5 +184,10 @@ mod tests {
         assert!(progress.is_done("a"));
         assert_eq!(progress.hints_shown("a"), 1);
         assert_eq!(bad, 3);
+        assert_eq!(
+            progress.current(),
+            None,
+            "a file from before `current` is fine"
+        );
     }
 }

@@ -7,11 +7,12 @@ use std::path::Path;
 use course::{Checker, Ctx, Exercise, Outcome, Status, Style};
 use tempfile::TempDir;
 
-pub const STARTER: &str = "// TODO: write it\n";
+pub const STARTER: &str = "// The fixture's exercise.\n// TODO: write it\n";
 pub const SOLUTION: &str = "// done\n";
 
 /// lesson-01-alpha: 01-1-greet, 01-2-count; lesson-02-beta: 02-1-wave;
-/// lesson-03-empty has no exercises folder and is not listed.
+/// lesson-03-empty has no exercises folder and is not listed. Each starter has a module
+/// that only the editor compiles, as the real lessons do (see `course::editor`).
 pub fn course() -> TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
@@ -117,8 +118,43 @@ headline = "greeted twice"
     );
     write(root, "lesson-02-beta/exercises/1_wave.rs", STARTER);
     write(root, "lesson-02-beta/solutions/1_wave.rs", SOLUTION);
+    write(
+        root,
+        "lesson-01-alpha/src/lib.rs",
+        &format!(
+            "{}\n{}",
+            swap("01-1-greet", "greet", "1_greet.rs"),
+            editor_only("01-1-greet", "..", "1_greet.rs")
+        ),
+    );
+    write(
+        root,
+        "lesson-01-alpha/tests/api/count.rs",
+        &editor_only("01-2-count", "../..", "2_count.rs"),
+    );
+    write(
+        root,
+        "lesson-02-beta/tests/api/wave.rs",
+        &editor_only("02-1-wave", "../..", "1_wave.rs"),
+    );
     write(root, "lesson-03-empty/src/lib.rs", "");
     dir
+}
+
+/// A warm-up's swap: the lesson's module, or with the exercise's feature its starter.
+fn swap(exercise: &str, module: &str, starter: &str) -> String {
+    format!(
+        "#[cfg(not(feature = \"{exercise}\"))]\nmod {module};\n\
+         #[cfg(feature = \"{exercise}\")]\n#[path = \"../exercises/{starter}\"]\nmod {module};\n"
+    )
+}
+
+/// The module that only rust-analyzer compiles, from a file `up` folders below the lesson.
+pub fn editor_only(exercise: &str, up: &str, starter: &str) -> String {
+    format!(
+        "#[cfg(all(rust_analyzer, not(feature = \"{exercise}\")))]\n\
+         #[path = \"{up}/exercises/{starter}\"]\nmod starter;\n"
+    )
 }
 
 pub fn write(root: &Path, rel: &str, text: &str) {
@@ -133,7 +169,8 @@ pub fn read(root: &Path, rel: &str) -> String {
 
 /// Passes when the starter has a line `// done`; `// broken` does not compile;
 /// `// no hint` fails without a hint; `// hint: TEXT` fails with that hint; anything else
-/// fails with a hint, like a story. Failures are written the way libtest writes them.
+/// fails with a hint, like a story. Each line `// also: TEXT` fails one more check, `also_N`,
+/// with that hint. Failures are written the way libtest writes them.
 pub struct FakeChecker;
 
 /// libtest's report of one failed test, `name`, that printed `body`.
@@ -164,7 +201,17 @@ impl Checker for FakeChecker {
         } else if has("// no hint") {
             (Status::Failed, failed("story", "assertion failed"))
         } else if let Some(hint) = hint {
-            (Status::Failed, failed("story", &format!("hint: {hint}")))
+            let mut output = failed("story", &format!("hint: {hint}"));
+            let also = starter
+                .lines()
+                .filter_map(|line| line.trim().strip_prefix("// also: "));
+            for (index, hint) in also.enumerate() {
+                output.push_str(&failed(
+                    &format!("also_{}", index + 1),
+                    &format!("hint: {hint}"),
+                ));
+            }
+            (Status::Failed, output)
         } else {
             (
                 Status::Failed,

@@ -76,7 +76,14 @@ fn reset_restores_only_its_starter_and_its_progress() {
         "// I changed the reference too\n"
     );
     let progress = read(root, PROGRESS);
-    assert!(!progress.contains("01-1-greet"), "{progress}");
+    assert!(
+        !progress.contains("done 01-1-greet") && !progress.contains("hints 01-1-greet"),
+        "{progress}"
+    );
+    assert!(
+        progress.contains("current 01-1-greet\n"),
+        "the student is on it again: {progress}"
+    );
     assert!(
         progress.contains("done 02-1-wave\n") && progress.contains("hints 01-2-count 1\n"),
         "{progress}"

@@ -249,3 +249,41 @@ fn verify_named_exercises_checks_only_those() {
         "{out}"
     );
 }
+
+/// Every starter needs a module that only the editor compiles, or rust-analyzer would not
+/// analyse the file the student edits (see `course::editor`).
+#[test]
+fn a_starter_the_editor_does_not_see_fails_verify() {
+    let dir = course();
+    let unseen = [
+        // No such module at all.
+        "",
+        // Only the swap, which rust-analyzer (no feature on) does not compile.
+        "#[cfg(feature = \"01-2-count\")]\n#[path = \"../../exercises/2_count.rs\"]\nmod yours;\n",
+        // A module the editor does not compile either.
+        "#[cfg(not(rust_analyzer))]\n#[path = \"../../exercises/2_count.rs\"]\nmod starter;\n",
+        // The right cfg, the wrong file.
+        &crate::fixture::editor_only("01-2-count", "../..", "1_greet.rs"),
+    ];
+    for module in unseen {
+        write(dir.path(), "lesson-01-alpha/tests/api/count.rs", module);
+        let (code, out, _) = verify_all(dir.path(), &["01-2-count"]);
+        assert_eq!(code, 1, "{module}\n{out}");
+        assert!(
+            out.contains(
+                "FAIL lesson-01-alpha/exercises/exercises.toml: 01-2-count: the editor does not \
+                 see the starter lesson-01-alpha/exercises/2_count.rs"
+            ),
+            "{module}\n{out}"
+        );
+    }
+    // Anywhere in the lesson's tests, and as `cfg_attr` too.
+    write(dir.path(), "lesson-01-alpha/tests/api/count.rs", "");
+    write(
+        dir.path(),
+        "lesson-01-alpha/tests/api/deeper/editor.rs",
+        "#[cfg_attr(rust_analyzer, path = \"../../../exercises/2_count.rs\")]\nmod count;\n",
+    );
+    let (code, out, _) = verify_all(dir.path(), &["01-2-count"]);
+    assert_eq!(code, 0, "{out}");
+}
