@@ -2,7 +2,9 @@
 //!
 //! Sessions expire, and a test that waits seven days for that is no test. Every piece of
 //! code that asks for the time asks a [`Clock`]: the server uses the system clock, while
-//! a story or a test holds a manual one and moves it forward with [`Clock::advance`].
+//! a story or a test holds a manual one and moves it forward with [`Clock::advance`]. A
+//! live demo, whose server must answer curls typed in by a class, runs on the system
+//! clock moved forward by the story ([`Clock::ahead_of_system`]).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -12,29 +14,53 @@ use time::OffsetDateTime;
 /// A source of the current time. Cloning shares the same clock.
 #[derive(Clone, Debug, Default)]
 pub struct Clock {
-    /// `None` reads the system clock; `Some` is a time a test controls.
-    // A std Mutex is right here: it is held for a single read or add, never across an `.await`.
-    manual: Option<Arc<Mutex<OffsetDateTime>>>,
+    source: Source,
+}
+
+// A std Mutex is right in both: it is held for a single read or add, never across an
+// `.await`.
+#[derive(Clone, Debug, Default)]
+enum Source {
+    #[default]
+    System,
+    /// A time a test controls.
+    Manual(Arc<Mutex<OffsetDateTime>>),
+    /// The system's time plus how far [`Clock::advance`] moved it.
+    Ahead(Arc<Mutex<Duration>>),
 }
 
 impl Clock {
     /// The real clock.
     pub fn system() -> Self {
-        Self { manual: None }
+        Self {
+            source: Source::System,
+        }
     }
 
     /// A clock that stands still at `start` until a test calls [`Clock::advance`].
     pub fn manual(start: OffsetDateTime) -> Self {
         Self {
-            manual: Some(Arc::new(Mutex::new(start))),
+            source: Source::Manual(Arc::new(Mutex::new(start))),
+        }
+    }
+
+    /// The real clock, which [`Clock::advance`] moves forward: "15 minutes later" in a live
+    /// demo happens at once, and the server stays that far ahead, so a curl replayed
+    /// afterwards gets the answer the demo showed.
+    pub fn ahead_of_system() -> Self {
+        Self {
+            source: Source::Ahead(Arc::new(Mutex::new(Duration::ZERO))),
         }
     }
 
     /// The current time, to the second: cookies and the database both count whole seconds.
     pub fn now(&self) -> OffsetDateTime {
-        let now = match &self.manual {
-            Some(time) => *time.lock().expect("clock lock poisoned"),
-            None => OffsetDateTime::now_utc(),
+        let now = match &self.source {
+            Source::System => OffsetDateTime::now_utc(),
+            Source::Manual(time) => *time.lock().expect("clock lock poisoned"),
+            Source::Ahead(ahead) => {
+                OffsetDateTime::now_utc() + *ahead.lock().expect("clock lock poisoned")
+            }
         };
         now.replace_nanosecond(0).expect("0 is a valid nanosecond")
     }
@@ -44,13 +70,16 @@ impl Clock {
         self.now().unix_timestamp()
     }
 
-    /// Moves a manual clock forward. On the system clock this is a mistake, so it panics.
+    /// Moves a manual clock, or one ahead of the system's, forward. The system clock itself
+    /// cannot be moved: that is a mistake, so it panics.
     pub fn advance(&self, by: Duration) {
-        let time = self
-            .manual
-            .as_ref()
-            .expect("only a manual clock can be moved");
-        *time.lock().expect("clock lock poisoned") += by;
+        match &self.source {
+            Source::System => {
+                panic!("only a manual clock, or one ahead of the system's, can be moved")
+            }
+            Source::Manual(time) => *time.lock().expect("clock lock poisoned") += by,
+            Source::Ahead(ahead) => *ahead.lock().expect("clock lock poisoned") += by,
+        }
     }
 }
 
@@ -72,6 +101,16 @@ mod tests {
         assert_eq!(clock.unix_now(), 1_767_258_000);
         shared.advance(Duration::from_secs(3600));
         assert_eq!(clock.unix_now(), 1_767_258_000 + 3600);
+    }
+
+    #[test]
+    fn a_clock_ahead_of_the_system_moves_only_when_told_and_stays_ahead() {
+        let clock = Clock::ahead_of_system();
+        let system = Clock::system();
+        assert!((clock.unix_now() - system.unix_now()).abs() <= 1);
+        clock.clone().advance(Duration::from_secs(15 * 60));
+        let ahead = clock.unix_now() - system.unix_now();
+        assert!((899..=901).contains(&ahead), "{ahead}");
     }
 
     #[test]

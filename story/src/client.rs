@@ -1,6 +1,7 @@
 //! A story's clients: each one a browser (or curl, or an attacker) with a cookie jar.
 
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
 use axum_extra::extract::cookie::Cookie;
@@ -8,8 +9,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use crate::live::{Style, wait_for_enter};
+use crate::live::{Style, ask, end_the_demo};
 use crate::reply::Reply;
+use crate::stage::Stage;
 use crate::transcript::{Sent, Transcript};
 
 /// The password [`Client::register_ok`] and the one-line helpers use: long enough for
@@ -24,7 +26,18 @@ pub struct Client {
     pub(crate) jar: BTreeMap<String, String>,
     /// The `User-Agent` header to send, if any (reqwest sends none by default).
     pub(crate) user_agent: Option<String>,
+    /// Headers sent with every request, after `User-Agent` (see [`Client::header`]).
+    pub(crate) headers: Vec<(String, String)>,
     pub(crate) shared: Arc<Mutex<Transcript>>,
+    /// The story's servers: a demo's restarts wait for this client's next step.
+    pub(crate) stage: Arc<Mutex<Stage>>,
+    /// The address this client sends from, if not the usual one (see
+    /// [`Client::local_address`]).
+    pub(crate) local_address: Option<IpAddr>,
+    /// Whether connections are kept between requests: in a test yes; in a demo no,
+    /// since a server restarts there on the same address, and a kept connection would
+    /// lead to the one that stopped.
+    pub(crate) reuse_connections: bool,
 }
 
 /// What a request carries.
@@ -66,6 +79,14 @@ impl Client {
         self
     }
 
+    /// Sends header `name: value` on every request, as a browser adds `Origin` and
+    /// `Sec-Fetch-Site` by itself (lesson 09). Shown in the transcript.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers
+            .push((name.to_ascii_lowercase(), value.to_owned()));
+        self
+    }
+
     /// Sends every request from `address`, a loopback address such as `127.0.0.3`, so
     /// that the server sees this client at an address of its own, as it would see two
     /// people on two machines (lesson 08 counts failed logins per address). Noted in the
@@ -88,11 +109,8 @@ impl Client {
                 self.name
             );
         }
-        self.http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .local_address(ip)
-            .build()
-            .expect("a reqwest client");
+        self.http = http_client(Some(ip), self.reuse_connections);
+        self.local_address = Some(ip);
         let line = format!("✎ {} sends from {address}\n", self.name);
         self.shared.lock().unwrap().write(&line, Style::Note);
         self
@@ -122,23 +140,6 @@ impl Client {
             .await
     }
 
-    /// The shortest of three logins (the least disturbed by other work), and the last
-    /// answer: for the checks that a failed login takes as long as any other.
-    pub async fn fastest_login(
-        &mut self,
-        username: &str,
-        password: &str,
-    ) -> (std::time::Duration, Reply) {
-        let mut fastest = std::time::Duration::MAX;
-        let mut reply = None;
-        for _ in 0..3 {
-            let start = std::time::Instant::now();
-            reply = Some(self.login(username, password).await);
-            fastest = fastest.min(start.elapsed());
-        }
-        (fastest, reply.expect("three logins"))
-    }
-
     /// `GET /api/me`: who the server thinks this client is.
     pub async fn me(&mut self) -> Reply {
         self.get("who am I?", "/api/me").await
@@ -166,38 +167,105 @@ impl Client {
         path: &str,
         payload: Payload,
     ) -> Reply {
-        self.pause_before(title);
+        let shown = self.before_step(title);
+        Stage::play_held(&self.stage, shown).await;
+        let request = self.prepare(method, path, payload);
+        let reply = self.fetch(&request).await;
+        for set_cookie in reply.set_cookies() {
+            self.store_cookie(set_cookie);
+        }
+        self.shared.lock().unwrap().write_exchange(
+            &request.sent(&self.name, title, path),
+            &reply,
+            request.curl(),
+        );
+        reply
+    }
+
+    /// Sends a set-up request: one that prepares the server for the story, such as the
+    /// account that "Alice has already", and is no step of it. It is not written in the
+    /// transcript, and whatever cookie it is given is not kept (it prepares the server,
+    /// not this browser). A demo prints it before the step it prepares, numbered `0a`,
+    /// `0b`... (before step 1), with its curl, so that a class can replay the story from
+    /// the start against a fresh server. It must succeed (a 2xx): a story whose set-up
+    /// failed would only mislead, so it stops here, saying why.
+    ///
+    /// ```ignore
+    /// alice.set_up("Alice registers", Method::POST, "/api/register", credentials("alice", PASSWORD)).await;
+    /// ```
+    pub async fn set_up(
+        &mut self,
+        title: &str,
+        method: Method,
+        path: &str,
+        payload: impl Into<Payload>,
+    ) -> Reply {
+        let shown = {
+            let shared = self.shared.lock().unwrap();
+            shared.prints(shared.step + 1).is_some()
+        };
+        Stage::play_held(&self.stage, shown).await;
+        let request = self.prepare(method, path, payload.into());
+        let reply = self.fetch(&request).await;
+        assert!(
+            (200..300).contains(&reply.status),
+            "the set-up request {title:?} ({} {path}) got {}: {}",
+            request.method,
+            reply.status,
+            reply.body
+        );
+        self.shared.lock().unwrap().write_set_up(
+            &request.sent(&self.name, title, path),
+            &reply,
+            request.curl(),
+        );
+        reply
+    }
+
+    /// The request as it will be sent: this client's headers and cookies, and the body.
+    fn prepare(&self, method: Method, path: &str, payload: Payload) -> Request {
         let url = format!("{}{path}", self.shared.lock().unwrap().base_url);
-        let mut request = self.http.request(method.clone(), &url);
-        let mut sent_headers = Vec::new();
+        let mut headers = Vec::new();
         if let Some(user_agent) = &self.user_agent {
-            sent_headers.push(("user-agent".to_owned(), user_agent.clone()));
-            request = request.header("user-agent", user_agent);
+            headers.push(("user-agent".to_owned(), user_agent.clone()));
         }
+        headers.extend(self.headers.iter().cloned());
         if let Some(cookie) = self.cookie_header() {
-            sent_headers.push(("cookie".to_owned(), cookie.clone()));
-            request = request.header("cookie", cookie);
+            headers.push(("cookie".to_owned(), cookie));
         }
-        let sent_body = match payload {
+        let body = match payload {
             Payload::None => Vec::new(),
             Payload::Json(value) => {
-                sent_headers.push(("content-type".to_owned(), "application/json".to_owned()));
-                request = request.header("content-type", "application/json");
+                headers.push(("content-type".to_owned(), "application/json".to_owned()));
                 serde_json::to_vec(&value).expect("JSON serializes")
             }
             Payload::Raw { content_type, body } => {
                 if let Some(content_type) = content_type {
-                    sent_headers.push(("content-type".to_owned(), content_type.clone()));
-                    request = request.header("content-type", content_type);
+                    headers.push(("content-type".to_owned(), content_type));
                 }
                 body
             }
         };
-        if !sent_body.is_empty() {
-            request = request.body(sent_body.clone());
+        Request {
+            method,
+            url,
+            headers,
+            body,
+            local_address: self.local_address,
         }
+    }
 
-        let reply = match request.send().await {
+    /// Sends `request` and reads the whole answer. No answer at all is a status-less
+    /// reply, so that a story can show it.
+    async fn fetch(&self, request: &Request) -> Reply {
+        let mut builder = self.http.request(request.method.clone(), &request.url);
+        for (name, value) in &request.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        if !request.body.is_empty() {
+            builder = builder.body(request.body.clone());
+        }
+        match builder.send().await {
             Ok(response) => {
                 let status = response.status().as_u16();
                 let headers = response
@@ -217,31 +285,12 @@ impl Client {
                     body,
                 }
             }
-            // Shown in the transcript as a status-less answer, so a story can show it.
             Err(error) => Reply {
                 status: 0,
                 headers: Vec::new(),
                 body: format!("(no response: {error})"),
             },
-        };
-        for set_cookie in reply.set_cookies() {
-            self.store_cookie(set_cookie);
         }
-
-        let curl = curl_command(&method, &url, &sent_headers, &sent_body);
-        self.shared.lock().unwrap().write_exchange(
-            &Sent {
-                client: &self.name,
-                title,
-                method: &method,
-                path,
-                headers: &sent_headers,
-                body: &sent_body,
-            },
-            &reply,
-            Some(curl),
-        );
-        reply
     }
 
     /// The value this client holds for cookie `name`.
@@ -310,47 +359,88 @@ impl Client {
         }
     }
 
-    /// With `--step` in a live demo: waits for the presenter before the next step.
-    fn pause_before(&self, title: &str) {
-        let (color, next) = {
+    /// Before a step: with `--step` in a demo, waits for the presenter. Returns whether the
+    /// demo prints this step.
+    fn before_step(&self, title: &str) -> bool {
+        let (live, number) = {
             let shared = self.shared.lock().unwrap();
-            let next = shared.step + 1;
-            match shared.prints(next) {
-                Some(live) if live.step => (live.color, next),
-                _ => return,
-            }
+            let number = shared.step + 1;
+            (shared.prints(number).cloned(), number)
         };
-        // A blocking read on the runtime, on purpose and only in a live demo with `--step`:
-        // no request is in flight while the presenter talks, and the server's tasks run on
-        // the runtime's other worker threads. The transcript's lock is released first.
-        if !wait_for_enter(color, next, title) {
-            println!("\nThe demo ends here.");
-            std::process::exit(0);
+        let shown = live.is_some();
+        if let Some(live) = live.filter(|live| live.step) {
+            let mut prompt = format!("▸ next: {number}. {title}");
+            if let Some(held) = self.stage.lock().unwrap().held_summary() {
+                prompt.push_str(&format!(" (first, {held})"));
+            }
+            prompt.push_str("   [Enter: play it · q + Enter: end the demo] ");
+            if ask(live.color, &prompt) == "q" {
+                end_the_demo();
+            }
+        }
+        shown
+    }
+}
+
+/// A request as it will be sent, and as the transcript and the curl show it.
+struct Request {
+    method: Method,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    /// Where it is sent from, if not the usual address: the curl sends from there too.
+    local_address: Option<IpAddr>,
+}
+
+impl Request {
+    fn sent<'a>(&'a self, client: &'a str, title: &'a str, path: &'a str) -> Sent<'a> {
+        Sent {
+            client,
+            title,
+            method: &self.method,
+            path,
+            headers: &self.headers,
+            body: &self.body,
         }
     }
+
+    /// The curl command that sends the same request, with the cookies the client holds
+    /// now: what `--curl` prints so a class can replay a step by hand.
+    fn curl(&self) -> String {
+        let mut command = String::from("curl -i");
+        if let Some(address) = self.local_address {
+            command.push_str(&format!(" --interface {address}"));
+        }
+        if self.method != Method::GET {
+            command.push_str(&format!(" -X {}", self.method));
+        }
+        command.push_str(&format!(" {}", shell_quote(&self.url)));
+        for (name, value) in &self.headers {
+            command.push_str(&format!(" -H {}", shell_quote(&format!("{name}: {value}"))));
+        }
+        if !self.body.is_empty() {
+            let body = String::from_utf8_lossy(&self.body);
+            command.push_str(&format!(" --data-raw {}", shell_quote(&body)));
+        }
+        command
+    }
+}
+
+/// A client that follows no redirect (a story shows each one), sends from `local` if set,
+/// and keeps its connections open between requests only if `reuse_connections`.
+pub(crate) fn http_client(local: Option<IpAddr>, reuse_connections: bool) -> reqwest::Client {
+    let mut builder = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(local);
+    if !reuse_connections {
+        builder = builder.pool_max_idle_per_host(0);
+    }
+    builder.build().expect("a reqwest client")
 }
 
 /// `{"username": …, "password": …}`, the body of register and login.
 pub fn credentials(username: &str, password: &str) -> Value {
     json!({ "username": username, "password": password })
-}
-
-/// The curl command that sends the same request, with the cookies the client holds now:
-/// what `--curl` prints so a class can replay a step by hand.
-fn curl_command(method: &Method, url: &str, headers: &[(String, String)], body: &[u8]) -> String {
-    let mut command = String::from("curl -i");
-    if method != Method::GET {
-        command.push_str(&format!(" -X {method}"));
-    }
-    command.push_str(&format!(" {}", shell_quote(url)));
-    for (name, value) in headers {
-        command.push_str(&format!(" -H {}", shell_quote(&format!("{name}: {value}"))));
-    }
-    if !body.is_empty() {
-        let body = String::from_utf8_lossy(body);
-        command.push_str(&format!(" --data-raw {}", shell_quote(&body)));
-    }
-    command
 }
 
 /// Single quotes for a POSIX shell: `it's` becomes `'it'\''s'`.

@@ -6,7 +6,8 @@
 //! It prints the first difference as a `hint:` line and a diff, writes no `.snap.new`, and
 //! fails. Outside exercise mode it is insta's usual snapshot check, for course authors.
 
-use std::sync::{Mutex, Once};
+use std::cell::RefCell;
+use std::sync::Once;
 
 use common::todo;
 
@@ -21,18 +22,31 @@ pub(crate) fn explain_todo_panics() {
         std::panic::set_hook(Box::new(move |info| {
             let message = todo::panic_message(info.payload());
             if !todo::is_todo(message) {
-                return default(info);
+                default(info);
+                if IN_STUDENT_TEST.get() {
+                    eprintln!("{STUDENT_TEST_FAILED}");
+                }
+                return;
             }
             let place = info
                 .location()
                 .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
                 .unwrap_or_default();
-            static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
-            let mut seen = SEEN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            if seen.contains(&place) {
+            // Once per place and thread: a test runs on a thread of its own, and only a
+            // failed test's output is shown, so each test must say it for itself.
+            thread_local! {
+                static SEEN: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+            }
+            let first = SEEN.with_borrow_mut(|seen| {
+                let first = !seen.contains(&place);
+                if first {
+                    seen.push(place.clone());
+                }
+                first
+            });
+            if !first {
                 return;
             }
-            seen.push(place.clone());
             let thread = std::thread::current();
             let name = thread.name().unwrap_or("<unnamed>");
             eprintln!(
@@ -232,12 +246,15 @@ pub enum TestOutcome {
 }
 
 /// Runs a test written as an `async fn` in a task of its own, so its panic is caught, and
-/// says how it went.
+/// says how it went. A panic of that test is how it fails, not a crash: it is printed
+/// with [`STUDENT_TEST_FAILED`] under it, so that `cargo course` does not mistake it for
+/// the student's code breaking.
 pub async fn test_outcome<F>(test: F) -> TestOutcome
 where
     F: Future<Output = ()> + Send + 'static,
 {
-    match tokio::spawn(test).await {
+    explain_todo_panics();
+    match tokio::spawn(StudentTest(Box::pin(test))).await {
         Ok(()) => TestOutcome::Passed,
         Err(error) => match error.try_into_panic() {
             Ok(payload) if todo::is_todo(todo::panic_message(payload.as_ref())) => {
@@ -245,6 +262,37 @@ where
             }
             _ => TestOutcome::Failed,
         },
+    }
+}
+
+/// The line printed under a panic of a test run by [`test_outcome`].
+pub const STUDENT_TEST_FAILED: &str = "note: that is a test of yours failing, as a test does";
+
+thread_local! {
+    /// Whether this thread is polling a test run by [`test_outcome`] right now.
+    static IN_STUDENT_TEST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A test run by [`test_outcome`], marked while it runs.
+struct StudentTest<F>(std::pin::Pin<Box<F>>);
+
+impl<F: Future<Output = ()>> Future for StudentTest<F> {
+    type Output = ();
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        IN_STUDENT_TEST.set(true);
+        // Cleared however the poll ends, a panic included.
+        struct Clear;
+        impl Drop for Clear {
+            fn drop(&mut self) {
+                IN_STUDENT_TEST.set(false);
+            }
+        }
+        let _clear = Clear;
+        self.0.as_mut().poll(cx)
     }
 }
 

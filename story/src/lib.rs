@@ -26,14 +26,17 @@
 //! | `reply` | the [`Reply`] a client gets, and the assertions tests make about it |
 //! | `transcript` | how an exchange is written down |
 //! | `redact` | placeholders for the values that change from run to run |
-//! | [`live`] | printing a story for a class, and the demo's options |
+//! | [`live`] | printing a story for a class, and the demo's options (`--live`, ...) |
+//! | `stage` | where the servers run: a free port in a test, a fixed address in a demo |
 //! | `hints` | reading a failure: the first step that differs, exercise mode |
 //! | [`diagram`] | the story drawn as a Mermaid sequence diagram |
 //!
 //! Values that differ between runs (sealed cookies, tokens, random ids) are replaced by
 //! numbered placeholders, `<sealed #1>`, `<sealed #2>`, so the transcript is stable but
 //! still shows *when* a value changed. The time comes from a manual [`Clock`] that starts
-//! at the same instant in every run, so timestamps need no hiding.
+//! at the same instant in every run, so timestamps need no hiding. (A `--live` demo runs
+//! on the real clock, moved forward by the story, so that its cookies are valid against
+//! its server now: see [`live`].)
 
 pub mod client;
 mod database;
@@ -42,6 +45,7 @@ mod hints;
 pub mod live;
 mod redact;
 mod reply;
+mod stage;
 mod transcript;
 
 use std::collections::BTreeMap;
@@ -53,14 +57,14 @@ use time::OffsetDateTime;
 
 use common::Clock;
 use common::Config;
-use common::serve::Server;
 use database::TestDatabase;
+use stage::{MAIN, Stage};
 
 pub use client::{Client, PASSWORD, Payload, credentials};
-pub use hints::{TestOutcome, test_outcome};
+pub use hints::{STUDENT_TEST_FAILED, TestOutcome, test_outcome};
 pub use hints::{check_exercise_story, first_difference, print_hint, read_snapshot, test_fails};
 pub use insta;
-pub use live::LiveOptions;
+pub use live::{LiveOptions, LiveServer};
 pub use reply::Reply;
 pub use reqwest::Method;
 
@@ -74,13 +78,12 @@ pub const STORY_SECRET: &str = "story-secret-for-tests-and-demos-only-never-use-
 /// Where every story's clock starts: 2026-01-01 09:00:00 UTC.
 pub const STORY_START: i64 = 1_767_258_000;
 
-/// A running story: the transcript so far, the server, the clock.
+/// A running story: the transcript so far, the servers, the clock.
 pub struct Story {
     shared: Arc<Mutex<Transcript>>,
     clock: Clock,
-    server: Option<Server>,
-    /// Servers started by name, beside `server`: a story with several (lesson 07).
-    named: BTreeMap<String, Server>,
+    /// The servers: the main one, and those started by name (lesson 07's A and B).
+    stage: Arc<Mutex<Stage>>,
     /// Holds the story's database files; deleted when the story ends.
     dir: tempfile::TempDir,
     /// SQLite files in `dir`, or PostgreSQL schemas with `TEST_DATABASE=postgres`.
@@ -119,7 +122,7 @@ impl Story {
 
     /// A story that also prints each step as it happens: for the demo. Reads the demo's
     /// options from the command line ([`LiveOptions`]: `--step`, `--reveal`, `--color`,
-    /// `--from`, `--curl`).
+    /// `--from`, `--curl`, `--live`, `--diagram`).
     pub fn live() -> Self {
         Self::live_with(LiveOptions::from_args())
     }
@@ -140,19 +143,24 @@ impl Story {
 
     fn new(live: Option<LiveOptions>) -> Self {
         hints::explain_todo_panics();
+        // A `--live` demo's cookies must be valid now, against this server: it runs on the
+        // real clock, which the story's "15 minutes later" moves forward.
+        let clock = if live.as_ref().is_some_and(|live| live.live.is_some()) {
+            Clock::ahead_of_system()
+        } else {
+            Clock::manual(OffsetDateTime::from_unix_timestamp(STORY_START).expect("a valid time"))
+        };
         Self {
+            stage: Arc::new(Mutex::new(Stage::new(live.clone(), clock.clone()))),
             shared: Arc::new(Mutex::new(Transcript::new(live))),
-            clock: Clock::manual(
-                OffsetDateTime::from_unix_timestamp(STORY_START).expect("a valid time"),
-            ),
-            server: None,
-            named: BTreeMap::new(),
+            clock,
             dir: tempfile::tempdir().expect("a temporary directory for the story's database"),
             database: TestDatabase::from_env(),
         }
     }
 
-    /// The story's clock. Give it to the server; move it with [`Story::advance_clock`].
+    /// The story's clock. Give it to the server; move it with [`Story::advance_clock`]. In
+    /// a `--live` demo it is the real clock, moved forward by the story.
     pub fn clock(&self) -> Clock {
         self.clock.clone()
     }
@@ -205,43 +213,38 @@ impl Story {
 
     /// Serves `routes` (with [`common::serve::with_layers`]) on 127.0.0.1, port 0.
     /// Replaces the server that was running, if any: clients follow to the new one.
+    ///
+    /// In a demo the server keeps its first address (`--live`'s, or the free port it got)
+    /// and a restart waits for the next step, so that the curls printed so far keep
+    /// working while the demo is paused (see [`live`]).
     pub async fn start_server(&mut self, routes: Router) {
-        self.stop_server().await;
-        let server = Server::start("127.0.0.1:0", routes)
-            .await
-            .expect("bind 127.0.0.1:0");
-        self.shared.lock().unwrap().base_url = server.url.clone();
-        self.server = Some(server);
+        let url = Stage::start(&self.stage, MAIN, routes).await;
+        self.shared.lock().unwrap().base_url = url;
     }
 
-    /// Stops the server, as Ctrl-C would.
+    /// Stops the server, as Ctrl-C would (in a demo, when the next step is played).
     pub async fn stop_server(&mut self) {
-        if let Some(server) = self.server.take() {
-            server.stop().await;
-        }
+        Stage::stop(&self.stage, MAIN).await;
     }
 
     /// Serves `routes` as server `name` (replacing a server of that name), beside any
     /// other: for a story where a load balancer spreads requests over several servers
     /// (lesson 07's A and B). Clients go on talking to the server they talked to until
-    /// [`Story::use_server`] points them at this one.
+    /// [`Story::use_server`] points them at this one. Restarts as [`Story::start_server`].
     pub async fn start_named_server(&mut self, name: &str, routes: Router) {
-        if let Some(old) = self.named.remove(name) {
-            old.stop().await;
-        }
-        let server = Server::start("127.0.0.1:0", routes)
-            .await
-            .expect("bind 127.0.0.1:0");
-        self.named.insert(name.to_owned(), server);
+        assert!(name != MAIN, "a named server needs a name");
+        Stage::start(&self.stage, name, routes).await;
     }
 
     /// Sends every client's next requests to server `name`, as a load balancer would.
     pub fn use_server(&self, name: &str) {
-        let server = self
-            .named
-            .get(name)
+        let url = self
+            .stage
+            .lock()
+            .unwrap()
+            .url(name)
             .unwrap_or_else(|| panic!("no server {name:?}: start it with start_named_server"));
-        self.shared.lock().unwrap().base_url = server.url.clone();
+        self.shared.lock().unwrap().base_url = url;
     }
 
     /// The running server's base URL, e.g. `http://127.0.0.1:43121`.
@@ -251,15 +254,17 @@ impl Story {
 
     /// A client with an empty cookie jar, like a browser on its first visit.
     pub fn client(&self, name: &str) -> Client {
+        let reuse_connections = self.shared.lock().unwrap().live.is_none();
         Client {
             name: name.to_owned(),
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("a reqwest client"),
+            http: client::http_client(None, reuse_connections),
             jar: BTreeMap::new(),
             user_agent: None,
+            headers: Vec::new(),
             shared: self.shared.clone(),
+            stage: self.stage.clone(),
+            local_address: None,
+            reuse_connections,
         }
     }
 
@@ -271,22 +276,25 @@ impl Story {
             .write(&format!("» {text}\n"), Style::Note);
     }
 
-    /// Moves the server's clock forward and says so in the transcript.
+    /// Moves the server's clock forward and says so in the transcript. (In a demo, the
+    /// move waits for the next step, like a restart: see `stage.rs`.)
     pub fn advance_clock(&self, by: Duration) {
-        self.clock.advance(by);
+        self.stage.lock().unwrap().advance_clock(by);
         self.say(&format!(
             "The clock moves forward {}.",
             describe_duration(by)
         ));
     }
 
-    /// Ends the story: stops the server and returns the transcript. A live demo run with
-    /// `--diagram` prints the story's Mermaid diagram now.
-    pub async fn finish(mut self) -> String {
-        self.stop_server().await;
-        for (_, server) in std::mem::take(&mut self.named) {
-            server.stop().await;
-        }
+    /// Ends the story: stops the servers and returns the transcript. A live demo run
+    /// with `--diagram` prints the story's Mermaid diagram now (`--diagram 2`: its second
+    /// part only); one run with `--live` keeps serving until Ctrl-C first.
+    pub async fn finish(self) -> String {
+        let shown = {
+            let shared = self.shared.lock().unwrap();
+            shared.prints(shared.step + 1).is_some()
+        };
+        Stage::finish(&self.stage, shown).await;
         let shared = self.shared.lock().unwrap();
         if let Some(live) = shared.live.as_ref().filter(|live| live.diagram) {
             let drawing = if live.database {
@@ -294,9 +302,25 @@ impl Story {
             } else {
                 diagram::Diagram::default()
             };
-            for part in drawing.render(&shared.text) {
-                println!("```mermaid\n{part}```");
-            }
+            let parts = drawing.render(&shared.text);
+            let count = parts.len();
+            let chosen: Vec<String> = match live.diagram_part {
+                None => parts,
+                Some(part) => match parts.into_iter().nth(part - 1) {
+                    Some(part) => vec![part],
+                    None if count == 1 => {
+                        live::exit_with("this story is drawn in one part: --diagram 1")
+                    }
+                    None => live::exit_with(&format!(
+                        "this story is drawn in {count} parts: --diagram 1 to {count}"
+                    )),
+                },
+            };
+            let blocks: Vec<String> = chosen
+                .iter()
+                .map(|part| format!("```mermaid\n{part}```\n"))
+                .collect();
+            print!("{}", blocks.join("\n"));
         }
         shared.text.clone()
     }

@@ -11,7 +11,7 @@ use serde_json::Value;
 const MIN_SCRUBBED_CHARS: usize = 6;
 
 /// Replaces values that change from run to run with numbered placeholders.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Redactor {
     /// Cookie name to placeholder label.
     pub(crate) cookies: BTreeMap<String, String>,

@@ -4,6 +4,10 @@
 //! which is what the snapshot holds. A live demo prints the same lines as they happen;
 //! with `--reveal` it prints a second rendering with the real values instead. The
 //! snapshot never sees a real value either way.
+//!
+//! Only a demo prints the rest: a story's set-up requests, numbered after the step they
+//! follow (`0a`, `0b`: before step 1), and, with `--live`, the steps skipped because they
+//! need the story's clock. A test's transcript never holds either.
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -38,6 +42,8 @@ pub(crate) struct Transcript {
     pub(crate) live: Option<LiveOptions>,
     pub(crate) redactor: Redactor,
     pub(crate) base_url: String,
+    /// Set-up requests since the last step: the next one's letter.
+    set_ups: usize,
 }
 
 /// One request as it was sent, for the transcript.
@@ -58,6 +64,7 @@ impl Transcript {
             live,
             redactor: Redactor::default(),
             base_url: String::new(),
+            set_ups: 0,
         }
     }
 
@@ -68,13 +75,15 @@ impl Transcript {
 
     /// Writes one exchange as the next step. `curl` is the command that replays it, printed
     /// under the step in a live demo with `--curl`, never written to the transcript.
-    pub(crate) fn write_exchange(&mut self, sent: &Sent, reply: &Reply, curl: Option<String>) {
+    pub(crate) fn write_exchange(&mut self, sent: &Sent, reply: &Reply, curl: String) {
         // Learn the values to hide before rendering anything.
         if let Ok(json) = serde_json::from_str::<Value>(&reply.body) {
             self.redactor.learn_json(&json);
         }
         self.step += 1;
-        let lines = self.render(sent, reply, true);
+        self.set_ups = 0;
+        let label = self.step.to_string();
+        let lines = render(&label, sent, Some(reply), Some(&mut self.redactor));
         for (line, _) in &lines {
             let _ = writeln!(self.text, "{line}");
         }
@@ -82,41 +91,87 @@ impl Transcript {
             return;
         };
         let shown = if live.reveal {
-            self.render(sent, reply, false)
+            render(&label, sent, Some(reply), None)
         } else {
             lines
         };
-        for (line, style) in shown {
-            live.print(style, &format!("{line}\n"));
-        }
-        if let Some(curl) = curl.filter(|_| live.curl) {
-            live.print(Style::Note, &format!("  $ {curl}\n"));
-        }
+        print_lines(&live, shown, curl);
     }
 
-    /// Writes a line of narration or a note, printed live with the current step.
+    /// Prints a set-up request in a demo: a request that prepares the server for the
+    /// story (an account that exists already) and is no step of it. Numbered after the
+    /// step it follows (`0a`: before step 1), so the steps keep their numbers; its answer
+    /// shown down to the status. The transcript and the placeholders are left as they were.
+    pub(crate) fn write_set_up(&mut self, sent: &Sent, reply: &Reply, curl: String) {
+        let letter = char::from(b'a' + (self.set_ups % 26) as u8);
+        self.set_ups += 1;
+        let Some(live) = self.prints(self.step + 1).cloned() else {
+            return;
+        };
+        let label = format!("{}{letter}", self.step);
+        let title = format!("set-up: {}", sent.title);
+        let sent = Sent {
+            title: &title,
+            ..*sent
+        };
+        // A copy of the redactor: what it learns here must not renumber the story's values.
+        let mut scratch = self.redactor.clone();
+        let redactor = (!live.reveal).then_some(&mut scratch);
+        let mut lines = render(&label, &sent, Some(reply), redactor);
+        if let Some(status) = lines.iter().position(|(line, _)| line.contains('◀')) {
+            lines.truncate(status + 1);
+        }
+        print_lines(&live, lines, curl);
+    }
+
+    /// Writes a line of narration or a note. It leads into the next step, so a demo
+    /// prints it with that step (`--from 4` prints what comes between steps 3 and 4).
     pub(crate) fn write(&mut self, text: &str, style: Style) {
         self.text.push_str(text);
-        if let Some(live) = self.prints(self.step) {
+        if let Some(live) = self.prints(self.step + 1) {
             live.print(style, text);
         }
     }
+}
 
-    fn render(&mut self, sent: &Sent, reply: &Reply, redact: bool) -> Vec<(String, Style)> {
-        let indent = " ".repeat(sent.client.chars().count() + 1);
-        let mut lines = Vec::new();
-        lines.push((heading(self.step, sent.title), Style::Title));
-        lines.push((
-            format!("{} ▶ {} {}", sent.client, sent.method, sent.path),
-            Style::Request,
-        ));
-        for (name, value) in sent.headers {
-            let value = self.header(name, value, redact);
-            lines.push((format!("{indent}  {name}: {value}"), Style::Plain));
-        }
-        for line in render_body(sent.body) {
-            lines.push((format!("{indent}  {line}"), Style::Plain));
-        }
+/// Prints rendered lines in a demo, then the curl that replays them if `--curl` asks.
+fn print_lines(live: &LiveOptions, lines: Vec<(String, Style)>, curl: String) {
+    for (line, style) in lines {
+        live.print(style, &format!("{line}\n"));
+    }
+    if live.curl {
+        live.print(Style::Note, &format!("  $ {curl}\n"));
+    }
+}
+
+/// One exchange as lines, headed `label` (`3`, or `0a` for a set-up request): the request,
+/// then, if there is one, the reply. With a `redactor`, every value that changes from run
+/// to run is shown as its placeholder; without one, as it is (`--reveal`).
+fn render(
+    label: &str,
+    sent: &Sent,
+    reply: Option<&Reply>,
+    mut redactor: Option<&mut Redactor>,
+) -> Vec<(String, Style)> {
+    let mut header = |name: &str, value: &str| match redactor.as_deref_mut() {
+        Some(redactor) => redactor.header(name, value),
+        None => value.to_owned(),
+    };
+    let indent = " ".repeat(sent.client.chars().count() + 1);
+    let mut lines = Vec::new();
+    lines.push((heading(label, sent.title), Style::Title));
+    lines.push((
+        format!("{} ▶ {} {}", sent.client, sent.method, sent.path),
+        Style::Request,
+    ));
+    for (name, value) in sent.headers {
+        let value = header(name, value);
+        lines.push((format!("{indent}  {name}: {value}"), Style::Plain));
+    }
+    for line in render_body(sent.body) {
+        lines.push((format!("{indent}  {line}"), Style::Plain));
+    }
+    if let Some(reply) = reply {
         let status_style = match reply.status {
             200..=399 => Style::Ok,
             _ => Style::Error,
@@ -128,7 +183,7 @@ impl Transcript {
         for shown in SHOWN_HEADERS {
             for (name, value) in &reply.headers {
                 if name == shown && name != "cookie" {
-                    let value = self.header(name, value, redact);
+                    let value = header(name, value);
                     lines.push((format!("{indent}  {name}: {value}"), Style::Plain));
                 }
             }
@@ -136,28 +191,20 @@ impl Transcript {
         for line in render_body(reply.body.as_bytes()) {
             lines.push((format!("{indent}  {line}"), Style::Plain));
         }
-        if !redact {
-            return lines;
-        }
-        // Last, hide every known value wherever it appears (a path, a body, a header).
-        lines
-            .into_iter()
-            .map(|(line, style)| (self.redactor.scrub(&line), style))
-            .collect()
     }
-
-    fn header(&mut self, name: &str, value: &str, redact: bool) -> String {
-        if redact {
-            self.redactor.header(name, value)
-        } else {
-            value.to_owned()
-        }
-    }
+    let Some(redactor) = redactor else {
+        return lines;
+    };
+    // Last, hide every known value wherever it appears (a path, a body, a header).
+    lines
+        .into_iter()
+        .map(|(line, style)| (redactor.scrub(&line), style))
+        .collect()
 }
 
 /// `── 3. Alice logs in ─────…`, 72 columns wide.
-fn heading(step: usize, title: &str) -> String {
-    let heading = format!("── {step}. {title} ");
+fn heading(label: &str, title: &str) -> String {
+    let heading = format!("── {label}. {title} ");
     let fill = 72usize.saturating_sub(heading.chars().count());
     format!("{heading}{}", "─".repeat(fill))
 }

@@ -3,11 +3,11 @@
 
 use std::time::Duration;
 
+use common::Config;
 use common::config::key_from_secret;
-use common::{Accounts, Config, Credentials};
 use lesson_03_login::session::COOKIE_NAME;
 use lesson_05_logout::app;
-use story::{PASSWORD, Story, credentials};
+use story::{Method, PASSWORD, Story, credentials};
 
 /// Another 64-byte secret: the server's new `SESSION_SECRET` after a rotation.
 const ROTATED_SECRET: &str = "the-rotated-secret-for-the-story-which-opens-none-of-the-old-cookies";
@@ -16,11 +16,18 @@ pub async fn run(mut story: Story) -> String {
     story.redact_cookie(COOKIE_NAME, "sealed");
     let config = story.config();
     story.start_server(server(&story, &config).await).await;
-    add_user(&story, &config, "alice", PASSWORD).await;
     let credentials = credentials("alice", PASSWORD);
 
     story.say("Alice has an account already.");
     let mut alice = story.client("Alice");
+    alice
+        .set_up(
+            "Alice registers",
+            Method::POST,
+            "/api/register",
+            credentials.clone(),
+        )
+        .await;
     alice
         .post("Alice logs in", "/api/login", credentials.clone())
         .await;
@@ -97,20 +104,6 @@ async fn server(story: &Story, config: &Config) -> axum::Router {
     app(config, story.clock())
         .await
         .expect("the story's database opens")
-}
-
-/// Creates a user straight in the database, so the transcript starts at the login.
-async fn add_user(story: &Story, config: &Config, username: &str, password: &str) {
-    let accounts = Accounts::connect(config, story.clock())
-        .await
-        .expect("the story's database opens");
-    accounts
-        .register(&Credentials {
-            username: username.to_owned(),
-            password: password.to_owned(),
-        })
-        .await
-        .expect("a new user with a valid name and password");
 }
 
 /// The story, checked against `tests/snapshots/story.snap`: logging out, the replay of a

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::Cookie;
 use serde_json::json;
-use story::{Story, first_difference};
+use story::{Method, Story, first_difference};
 
 fn random_token() -> String {
     common::config::new_secret()
@@ -98,6 +98,39 @@ async fn two_runs_give_the_same_transcript() {
     let first = tiny_story(Story::recording()).await;
     let second = tiny_story(Story::recording()).await;
     assert_eq!(first, second);
+}
+
+/// A set-up request prepares the server and is no step of the story: the transcript does
+/// not show it, the client keeps no cookie from it, and the story's values keep their
+/// numbers.
+#[tokio::test]
+async fn a_set_up_request_is_not_a_step_of_the_story() {
+    let mut story = Story::recording();
+    story.redact_cookie("token", "token");
+    let routes = Router::new()
+        .route("/rotate", post(rotate))
+        .route("/whoami", get(whoami));
+    story.start_server(routes).await;
+    let mut ada = story.client("Ada");
+    let set_up = ada
+        .set_up("Ada is given a token", Method::POST, "/rotate", json!({}))
+        .await;
+    assert_eq!(set_up.status, 200, "the set-up request reached the server");
+    assert_eq!(
+        ada.cookie("token"),
+        None,
+        "a set-up request keeps no cookie"
+    );
+    ada.post("Ada is given a token", "/rotate", json!({})).await;
+    ada.get("Ada's browser sends it back", "/whoami").await;
+    let transcript = story.finish().await;
+    assert!(
+        transcript.starts_with("── 1. Ada is given a token"),
+        "{transcript}"
+    );
+    assert_eq!(transcript.matches("── ").count(), 2, "{transcript}");
+    assert!(transcript.contains("token=<token #1>"), "{transcript}");
+    assert!(!transcript.contains("#2"), "{transcript}");
 }
 
 #[test]

@@ -3,15 +3,18 @@
 //! here, with the command that redraws it:
 //!
 //! ```text
-//! UPDATE_DIAGRAMS=1 cargo test -p common --test readme_diagrams
+//! UPDATE_README_DIAGRAMS=1 cargo test -p story readme_diagrams
 //! ```
 //!
-//! A README marks each drawing with `<!-- diagram of tests/snapshots/NAME.snap… -->` and
-//! `<!-- end of diagram -->`; ", with the database" in the first marker draws the database.
+//! It rewrites only the marked sections: a README marks each drawing with
+//! `<!-- diagram of tests/snapshots/NAME.snap… -->` and `<!-- end of diagram -->`;
+//! ", with the database" in the first marker draws the database.
 
 use std::path::{Path, PathBuf};
 
-use story::diagram::{README_BEGIN, README_END, readme_section};
+use story::diagram::{
+    Diagram, MAX_ARROWS, MAX_LINE, README_BEGIN, README_END, README_UPDATE, readme_section,
+};
 use story::read_snapshot;
 
 fn lessons() -> Vec<PathBuf> {
@@ -57,7 +60,7 @@ fn redrawn(lesson: &Path, readme: &str) -> String {
 
 #[test]
 fn every_lesson_readme_shows_its_story_as_drawn_now() {
-    let update = std::env::var_os("UPDATE_DIAGRAMS").is_some();
+    let update = std::env::var_os("UPDATE_README_DIAGRAMS").is_some();
     let mut stale = Vec::new();
     for lesson in lessons() {
         let path = lesson.join("README.md");
@@ -79,6 +82,32 @@ fn every_lesson_readme_shows_its_story_as_drawn_now() {
     assert!(
         stale.is_empty(),
         "these READMEs' diagrams no longer match their stories: {stale:?}. Redraw them with \
-         `UPDATE_DIAGRAMS=1 cargo test -p common --test readme_diagrams`, then read the change"
+         `{README_UPDATE}`, then read the change"
     );
+}
+
+#[test]
+fn every_part_of_every_story_fits_a_slide() {
+    let mut drawn = 0;
+    for lesson in lessons() {
+        let snapshot = lesson.join("tests/snapshots/story.snap");
+        let Some(transcript) = read_snapshot(&snapshot.display().to_string()) else {
+            continue;
+        };
+        for diagram in [Diagram::default(), Diagram::with_database()] {
+            for (index, part) in diagram.render(&transcript).iter().enumerate() {
+                let place = format!("{} part {}", lesson.display(), index + 1);
+                let arrows = part.lines().filter(|line| line.contains(">>")).count();
+                assert!(arrows <= MAX_ARROWS, "{place}: {arrows} arrows\n{part}");
+                for line in part.lines() {
+                    assert!(
+                        line.chars().count() <= MAX_LINE,
+                        "{place}: a long line: {line}"
+                    );
+                }
+                drawn += 1;
+            }
+        }
+    }
+    assert!(drawn > 0, "no lesson's story.snap was found to draw");
 }
