@@ -61,7 +61,9 @@ pub async fn change_password(
     //         bcrypt check, the login's one answer, and counted by lesson 08's throttle
     //         under the key a login of this user from this address is counted under (so
     //         the fourth wrong guess in a row waits). Why would a password change without
-    //         that count be a gift to whoever stole the cookie?
+    //         that count be a gift to whoever stole the cookie? A check that fails on the
+    //         server's side (too busy to hash, an error of ours) gave no verdict on the
+    //         password: like lesson 08's guard, give the attempt back.
     //       - Then the change (see `replace_password`), and this browser gets a new session:
     //         lesson 06 has a way to start one that also ends the one the request came
     //         with.

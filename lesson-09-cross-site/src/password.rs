@@ -23,7 +23,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 use axum_extra::extract::CookieJar;
 use common::accounts::{INVALID_CREDENTIALS, validate_password};
-use common::{ApiError, Json, User};
+use common::{Accounts, ApiError, Json, User};
 use lesson_08_brute_force::Key;
 use serde::Deserialize;
 
@@ -60,15 +60,14 @@ pub async fn change_password(
     let key = Key::new(&me.user.username, client.ip());
     app.attempts.begin(&key).await?;
     let accounts = &app.lesson_06.accounts;
-    let stored = accounts
-        .users
-        .find_by_username(&me.user.username)
-        .await?
-        .ok_or_else(|| ApiError::unauthorized(INVALID_CREDENTIALS))?;
-    let right = accounts
-        .passwords
-        .verify(&change.current_password, Some(&stored.password_hash))
-        .await?;
+    let right = match is_right(accounts, &me.user.username, &change.current_password).await {
+        Ok(right) => right,
+        // Busy hashing, or a failure of ours: no verdict on the password, so no guess.
+        Err(no_verdict) => {
+            app.attempts.refund(&key).await?;
+            return Err(no_verdict);
+        }
+    };
     if !right {
         return Err(ApiError::unauthorized(INVALID_CREDENTIALS));
     }
@@ -86,6 +85,19 @@ pub async fn change_password(
         .start_session(jar, &headers, me.user.id)
         .await?;
     Ok((jar, Json(me.user)))
+}
+
+/// Whether `password` is `username`'s: one bcrypt check against the stored hash.
+async fn is_right(accounts: &Accounts, username: &str, password: &str) -> Result<bool, ApiError> {
+    let stored = accounts
+        .users
+        .find_by_username(username)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized(INVALID_CREDENTIALS))?;
+    Ok(accounts
+        .passwords
+        .verify(password, Some(&stored.password_hash))
+        .await?)
 }
 
 /// Stores the new hash and ends every session of the user, in one transaction; says how

@@ -196,6 +196,42 @@ async fn without_a_session_there_is_nothing_to_change() {
     );
 }
 
+/// A check that ends in an error of the server's (here, a users table that cannot be
+/// read) gave no verdict on the password: like lesson 08's guard, the change gives the
+/// attempt back, so it costs the user no guess.
+#[tokio::test]
+async fn a_check_that_fails_on_our_side_costs_no_guess() {
+    let story = Story::recording();
+    let url = story.database_url("story");
+    let (app, _) = server_at(story, &url).await;
+    let mut laptop = app.client("Laptop");
+    laptop.register_ok("alice").await;
+    let pool = common::db::connect(&url).await.unwrap();
+    // One connection for both changes, so that both see the same schema.
+    let mut connection = pool.acquire().await.unwrap();
+    let rename = |from: &str, to: &str| format!("ALTER TABLE users RENAME COLUMN {from} TO {to}");
+    sqlx::query(sqlx::AssertSqlSafe(rename("password_hash", "hidden_hash")))
+        .execute(&mut *connection)
+        .await
+        .unwrap();
+    let broken = change(&mut laptop, "a wrong guess", NEW_PASSWORD).await;
+    assert_eq!(broken.status, 500, "{}", broken.body);
+    sqlx::query(sqlx::AssertSqlSafe(rename("hidden_hash", "password_hash")))
+        .execute(&mut *connection)
+        .await
+        .unwrap();
+    let mut answers = Vec::new();
+    for guess in ["password123", "letmein", "iloveyou"] {
+        answers.push(change(&mut laptop, guess, NEW_PASSWORD).await.status);
+    }
+    hint_assert!(
+        answers == [401, 401, 401],
+        "a check that failed on the server's side (a 500) gave no verdict on the password, \
+         so it must not count as a guess: three wrong guesses after it must each be a 401, \
+         got {answers:?}. Give the attempt back when the check fails, as lesson 08's guard does"
+    );
+}
+
 /// A database that refuses to delete sessions, by a trigger (on SQLite, or a trigger
 /// function on PostgreSQL): the change must then leave the password as it was.
 #[tokio::test]

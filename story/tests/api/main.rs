@@ -1,7 +1,8 @@
 //! The story harness's tests, in one test binary: the harness itself, on a small router of
-//! its own; the drawings in the lessons' READMEs, which must match their stories; and a
-//! `--live` demo whose printed curls are replayed.
+//! its own; the drawings in the lessons' READMEs, which must match their stories; a
+//! `--live` demo whose printed curls are replayed; and SECURITY.md, whose tests must exist.
 
 mod harness;
 mod readme_diagrams;
 mod replay;
+mod security_map;
