@@ -15,6 +15,7 @@ async fn main() {
                 r#"curl -i -X POST {url}/api/login -H 'Content-Type: application/json' -d '{"username":"bob","password":"battery staple"}'"#,
                 "curl -i {url}/api/me",
                 "# whoever asks, the answer is whoever logged in last",
+                "# the page, in a browser: {url}/ (in two windows: log in as alice in one, bob in the other, reload the first)",
             ],
             uses_session_secret: false,
         },

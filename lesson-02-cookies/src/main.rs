@@ -18,6 +18,7 @@ async fn main() {
                 "curl -i -c jar.txt -b jar.txt {url}/api/visits/private",
                 "cat jar.txt",
                 "# what a browser would keep",
+                "# the page, in a browser: {url}/ (the three counters side by side)",
             ],
             uses_session_secret: true,
         },

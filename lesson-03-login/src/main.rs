@@ -15,6 +15,7 @@ async fn main() {
                 "# -b sends the saved cookie back, as a browser does by itself: the server opens it and finds your user id. Without -b: null",
                 r#"curl -i -H 'Content-Type: application/json' -d '{"username":"alice","password":"wrong horse"}' {url}/api/login"#,
                 r#"curl -i -H 'Content-Type: application/json' -d '{"username":"nobody","password":"wrong horse"}' {url}/api/login"#,
+                "# the page, in a browser: {url}/",
             ],
             uses_session_secret: true,
         },
