@@ -14,9 +14,9 @@
 //! | comes with a live session | 200 `{"ended": N}`: N is how many of the user's *other* sessions ended. This session stays, and its cookie is left alone (no `Set-Cookie`) |
 //! | comes with no live session (no cookie, an ended one, garbage) | 401 `{"error": "Not logged in"}`, like the lesson's other endpoints |
 //!
-//! The check (`tests/exercise_2_log_out_others.rs`) serves the lesson's own routes with
-//! yours added at that path, and plays a story: Alice on three devices and Bob on one,
-//! then Alice's phone logs the others out. Check your work with
+//! The check (`tests/api/exercise_2_log_out_others.rs`) serves the lesson's own routes
+//! with yours added at that path, and plays a story: Alice on three devices and Bob on
+//! one, then Alice's phone logs the others out. Check your work with
 //! `cargo course check 06-2-log-out-others`.
 //!
 //! Everything you need is public in the lesson's crate: its state (`AppState`), its

@@ -45,7 +45,7 @@ pub async fn your_test(app: Story) {
     //       Also make sure the login still works (the person is who `/api/me` says),
     //       so that a server that stores nothing at all does not pass either.
     //
-    //       The lesson's own tests (tests/weak_spots.rs) open a second connection to
+    //       The lesson's own tests (tests/api/weak_spots.rs) open a second connection to
     //       their server's database; see how. Think about it: what exactly would you
     //       have to find in the table to log in as Alice with curl?
     todo!("06-3: write the test that finds a cookie value in the sessions table")

@@ -1,9 +1,9 @@
 //! Warm-up 08-1 · Attempts: count a login before checking it, and make it wait.
 //!
-//! With `--features exercise` this file replaces `src/attempts.rs`: the server's guard
-//! then asks *your* `LoginAttempts::begin` whether each login may go ahead, and *your*
-//! `Policy::delay` how long a key must wait. Everything else stays as it is. Check your
-//! work with `cargo course check 08-1-attempts`.
+//! With `--features 08-1-attempts` this file replaces `src/attempts.rs`: the server's
+//! guard then asks *your* `LoginAttempts::begin` whether each login may go ahead, and
+//! *your* `Policy::delay` how long a key must wait. Everything else stays as it is. Check
+//! your work with `cargo course check 08-1-attempts`.
 //!
 //! What you have to work with:
 //! - the `login_failures` table (migrations/20260108000001_login_failures.sql): one row

@@ -2,8 +2,9 @@
 //! ends every session of the user except the one asking, and nobody else's. Its story is
 //! in `tests/snapshots/exercise_2_log_out_others.snap`.
 //!
-//! `cargo test -p lesson-06-server-sessions --test exercise_2_log_out_others` checks the
-//! reference (solutions/); add `--features exercise` to check your starter (exercises/).
+//! `cargo test -p lesson-06-server-sessions --test api -- exercise_2_log_out_others::`
+//! checks the reference (solutions/); add `--features 06-2-log-out-others` to check your
+//! starter (exercises/).
 
 // The reference, or with `--features 06-2-log-out-others` your starter: only this exercise's
 // (see README, "Exercises"). rust-analyzer, which sets `cfg(rust_analyzer)`, sees both.
@@ -77,6 +78,16 @@ fn answer(reply: &Reply) -> String {
     }
 }
 
+/// The names of the cookies a reply sets, for a hint: `session`.
+fn cookie_names(reply: &Reply) -> String {
+    let names: Vec<&str> = reply
+        .set_cookies()
+        .iter()
+        .map(|line| line.split('=').next().unwrap_or_default())
+        .collect();
+    names.join(" and ")
+}
+
 /// A client named `name` whose browser calls itself `agent`, logged in as `username`.
 async fn logged_in(app: &Story, name: &str, agent: &str, username: &str) -> Client {
     let mut client = app.client(name).user_agent(agent);
@@ -96,6 +107,12 @@ async fn log_out_others(client: &mut Client, title: &str) -> u64 {
         reply.status == 200,
         "{title}: DELETE {OTHERS} with a live session must answer 200, got {}",
         answer(&reply)
+    );
+    hint_assert!(
+        reply.set_cookies().is_empty(),
+        "{title}: this browser stays logged in, so the answer must leave its cookie alone: \
+         no Set-Cookie, got one for {}",
+        cookie_names(&reply)
     );
     let ended = reply.json()["ended"].as_u64();
     hint_assert!(
@@ -193,8 +210,8 @@ async fn every_other_session_of_the_user_ends_and_this_one_stays() {
     hint_assert!(
         reply.set_cookies().is_empty(),
         "the phone stays logged in, so the answer must not touch its cookie: no \
-         Set-Cookie, got {:?}",
-        reply.set_cookies()
+         Set-Cookie, got one for {}",
+        cookie_names(&reply)
     );
     hint_assert!(
         phone.cookie(COOKIE_NAME) == phone_token,
@@ -297,17 +314,102 @@ async fn only_the_asking_users_sessions_end() {
     let mut bob_phone = logged_in(&app, "Bob's phone", "phone", "bob").await;
 
     let ended = log_out_others(&mut alice, "Alice, whose only session is this one").await;
-    hint_assert!(
-        ended == 0,
-        "Alice has no other session, so nothing of hers ends: {{\"ended\": 0}}, got \
-         {ended}. Are you counting (or ending) Bob's sessions too?"
-    );
     for (device, client) in [("laptop", &mut bob_laptop), ("phone", &mut bob_phone)] {
         let status = me_status(client).await;
         hint_assert!(
             status == 200,
             "Alice logging out her other devices must leave Bob's {device} logged in, \
-             got {status}"
+             got {status}: the sessions to end are those of the user who asks, and no \
+             one else's. Did you end the other sessions of *every* user?"
         );
     }
+    let status = me_status(&mut alice).await;
+    hint_assert!(
+        status == 200,
+        "the session that asked must stay alive: Alice's /api/me must be a 200, got \
+         {status}. Did you end every session of the user, this one included?"
+    );
+    hint_assert!(
+        ended == 0,
+        "Alice has no other session, so nothing of hers ends: {{\"ended\": 0}}, got \
+         {ended}. Are you counting Bob's sessions too?"
+    );
+}
+
+#[tokio::test]
+async fn this_device_is_its_session_not_the_newest_or_the_oldest() {
+    let app = server().await;
+    let mut laptop = app.client("Laptop").user_agent("laptop");
+    laptop.register_ok("alice").await;
+    let mut phone = logged_in(&app, "Phone", "phone", "alice").await;
+    let mut library = logged_in(&app, "Library", "library", "alice").await;
+
+    // The phone is neither Alice's first session nor her last.
+    let ended = log_out_others(&mut phone, "the phone logs the others out").await;
+    let phone_status = me_status(&mut phone).await;
+    let laptop_status = me_status(&mut laptop).await;
+    let library_status = me_status(&mut library).await;
+    let instead = match (laptop_status, library_status) {
+        (200, 401) => "the laptop's session, Alice's oldest, was kept in its place",
+        (401, 200) => "the library's session, Alice's newest, was kept in its place",
+        (200, 200) => "the laptop and the library stay logged in",
+        _ => "every session of hers ended, this one included",
+    };
+    hint_assert!(
+        phone_status == 200,
+        "the phone asked, so the phone's session must stay alive, but its /api/me is now \
+         {phone_status}: {instead}. This device is the session its cookie leads to, \
+         neither the oldest nor the newest: keep the session whose public id is this \
+         request's, and end the others"
+    );
+    for (device, status) in [("laptop", laptop_status), ("library", library_status)] {
+        hint_assert!(
+            status == 401,
+            "the phone logged Alice's other devices out, so her {device} session must have \
+             ended: its /api/me must be a 401, got {status}"
+        );
+    }
+    hint_assert!(
+        ended == 2,
+        "the phone ended Alice's two other sessions: the answer must be {{\"ended\": 2}}, \
+         got {ended}"
+    );
+}
+
+#[tokio::test]
+async fn this_device_is_its_session_not_its_user_agent() {
+    const FIREFOX: &str = "Firefox on Alice's laptop";
+    let app = server().await;
+    // Two windows of one browser on Alice's laptop, each logged in on its own (a private
+    // window, say): two sessions that send the same User-Agent. And her phone.
+    let mut window = app.client("Window").user_agent(FIREFOX);
+    window.register_ok("alice").await;
+    let mut phone = logged_in(&app, "Phone", "Safari on Alice's phone", "alice").await;
+    let mut private = logged_in(&app, "Private window", FIREFOX, "alice").await;
+
+    let ended = log_out_others(&mut private, "the private window logs the others out").await;
+    let status = me_status(&mut window).await;
+    hint_assert!(
+        status == 401,
+        "the private window logged Alice's other sessions out, and the other window of the \
+         same browser is one of them: its /api/me must be a 401, got {status}. The two send \
+         the same User-Agent, yet they are two sessions. A User-Agent names a kind of \
+         browser (and a client writes whatever it likes there), not a session: tell this \
+         device apart by the public id of the session its cookie leads to"
+    );
+    let status = me_status(&mut phone).await;
+    hint_assert!(
+        status == 401,
+        "the phone's session must have ended too: its /api/me must be a 401, got {status}"
+    );
+    let status = me_status(&mut private).await;
+    hint_assert!(
+        status == 200,
+        "the private window asked, so its session must stay alive: its /api/me must be a \
+         200, got {status}"
+    );
+    hint_assert!(
+        ended == 2,
+        "two of Alice's sessions ended: the answer must be {{\"ended\": 2}}, got {ended}"
+    );
 }

@@ -1,14 +1,17 @@
 //! The check of exercise 06-3, "raw tokens": a server whose `sessions` table keeps each
 //! token as it is, so a copy of the database is a bag of working cookies.
 //!
-//! Three checks, one per test:
+//! Four checks, one per test:
 //! 1. your test FAILS against the flawed server (the flawed `row_key`, kept here);
-//! 2. your test PASSES against the server with your `row_key`;
-//! 3. the server with your `row_key` still logs people in, and its database holds no
+//! 2. your test FAILS against a server that finds no session again (so a test that only
+//!    looks for a token in the table, and not at the login, is refused);
+//! 3. your test PASSES against the server with your `row_key`;
+//! 4. the server with your `row_key` still logs people in, and its database holds no
 //!    token: not as sent, not as its bytes; only the token's SHA-256.
 //!
-//! `cargo test -p lesson-06-server-sessions --test exercise_3_raw_tokens` checks the
-//! reference (solutions/); add `--features exercise` to check your starter (exercises/).
+//! `cargo test -p lesson-06-server-sessions --test api -- exercise_3_raw_tokens::` checks
+//! the reference (solutions/); add `--features 06-3-raw-tokens` to check your starter
+//! (exercises/).
 
 // The reference, or with `--features 06-3-raw-tokens` your starter: only this exercise's
 // (see README, "Exercises"). rust-analyzer, which sets `cfg(rust_analyzer)`, sees both.
@@ -42,6 +45,14 @@ use story::{PASSWORD, Story, TestOutcome, spawn_app, test_outcome};
 /// The flaw, as the starter has it: the table keeps the cookie's value itself.
 fn flawed_row_key(token: &str) -> Vec<u8> {
     token.as_bytes().to_vec()
+}
+
+/// A key that is new every time: the table keeps no token, but no cookie ever leads to
+/// its row again, so nobody stays logged in.
+fn forgetful_row_key(_token: &str) -> Vec<u8> {
+    let mut key = vec![0u8; 32];
+    getrandom::fill(&mut key).expect("the OS random generator is available");
+    key
 }
 
 // ── the check's server: register, login and /api/me, with a pluggable row key ──────
@@ -172,6 +183,19 @@ async fn your_test_fails_against_the_flawed_server() {
         "your test PASSES against the flawed server, whose sessions table keeps each token \
          as it is. It must fail there: read what the table keeps and compare it with the \
          cookie the client got"
+    );
+}
+
+#[tokio::test]
+async fn your_test_fails_against_a_server_that_finds_no_session() {
+    let outcome = test_outcome(yours::your_test(server(forgetful_row_key).await)).await;
+    written(outcome);
+    hint_assert!(
+        outcome == TestOutcome::Failed,
+        "your test PASSES against a server that never finds a session again (its key is \
+         random each time, so /api/me never knows Alice). Its table holds no token, but \
+         nobody stays logged in: make your test check the login too, that /api/me says \
+         alice"
     );
 }
 

@@ -1,8 +1,8 @@
 //! The session store on its own: timeouts to the second, the purge, and no resurrection.
 //! Each test has its own database (a SQLite file, or a PostgreSQL schema with
-//! `TEST_DATABASE=postgres`) and a clock it moves by hand. With `--features
-//! exercise` these check the warm-up's `lookup` and `revoke` (`exercises/1_access.rs`)
-//! without any HTTP in between.
+//! `TEST_DATABASE=postgres`) and a clock it moves by hand. With `--features 06-1-access`
+//! these check the warm-up's `lookup` and `revoke` (`exercises/1_access.rs`) without any
+//! HTTP in between.
 
 use std::time::Duration;
 
@@ -12,6 +12,7 @@ use sqlx::AnyPool;
 use story::hint_assert;
 use story::{STORY_START, Story};
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 const IDLE: Duration = Duration::from_secs(30 * 60);
 const ABSOLUTE: Duration = Duration::from_secs(2 * 60 * 60);
@@ -21,15 +22,16 @@ struct Setup {
     pool: AnyPool,
     clock: Clock,
     user_id: i64,
+    /// Where the database is: a SQLite file, or a PostgreSQL schema.
+    url: String,
     /// Holds the database; it is deleted when the test ends.
     _story: Story,
 }
 
 async fn setup() -> Setup {
     let story = Story::recording();
-    let pool = common::db::connect(&story.database_url("sessions"))
-        .await
-        .unwrap();
+    let url = story.database_url("sessions");
+    let pool = common::db::connect(&url).await.unwrap();
     let clock = Clock::manual(OffsetDateTime::from_unix_timestamp(STORY_START).unwrap());
     let timeouts = Timeouts {
         idle: IDLE,
@@ -47,8 +49,14 @@ async fn setup() -> Setup {
         pool,
         clock,
         user_id: user.id,
+        url,
         _story: story,
     }
+}
+
+/// A time for a hint: `2026-01-01T09:01:30Z`.
+fn shown(time: OffsetDateTime) -> String {
+    time.format(&Rfc3339).unwrap_or_else(|_| time.to_string())
 }
 
 async fn rows(pool: &AnyPool) -> i64 {
@@ -64,22 +72,35 @@ async fn exercised<T: Send + 'static>(
     name: &str,
     call: impl Future<Output = Result<T, sqlx::Error>> + Send + 'static,
 ) -> T {
-    let outcome = tokio::spawn(call).await;
-    let problem = match outcome {
-        Ok(Ok(value)) => return value,
-        Ok(Err(error)) => format!("`{name}` answered an error: {error}"),
+    match answered(name, call).await {
+        Ok(value) => value,
+        Err(error) => {
+            hint_assert!(false, "`{name}` answered an error: {error}");
+            unreachable!()
+        }
+    }
+}
+
+/// Like [`exercised`], with the method's own answer, an error included.
+async fn answered<T: Send + 'static>(
+    name: &str,
+    call: impl Future<Output = Result<T, sqlx::Error>> + Send + 'static,
+) -> Result<T, sqlx::Error> {
+    match tokio::spawn(call).await {
+        Ok(answer) => answer,
         Err(error) => {
             let payload = error.into_panic();
             let message = common::todo::panic_message(payload.as_ref());
             if common::todo::is_todo(message) {
-                format!("`{name}` is not written yet: it reached a todo!() ({message})")
-            } else {
-                format!("`{name}` panicked: {message}")
+                hint_assert!(
+                    false,
+                    "`{name}` is not written yet: it reached a todo!() ({message})"
+                );
             }
+            hint_assert!(false, "`{name}` panicked: {message}");
+            unreachable!()
         }
-    };
-    hint_assert!(false, "{problem}");
-    unreachable!()
+    }
 }
 
 /// `store.lookup(token)`: the live session, or `None`.
@@ -144,8 +165,9 @@ async fn the_absolute_timeout_ends_even_a_busy_session() {
         elapsed += step;
         hint_assert!(
             alive(&s.store, &token).await,
-            "a session used every 10 minutes must be alive {elapsed:?} after login \
-             (absolute timeout 2 h): `lookup` returned None"
+            "a session used every 10 minutes must be alive {} minutes after login \
+             (absolute timeout 2 h): `lookup` returned None",
+            elapsed.as_secs() / 60
         );
     }
     s.clock.advance(ABSOLUTE - elapsed - Duration::from_secs(1));
@@ -185,31 +207,60 @@ async fn a_lookup_touches_last_seen_at_and_nothing_else() {
     let after = after.unwrap();
     hint_assert!(
         after.user.username == "alice",
-        "`lookup` must return the session's user (alice), got {:?}",
+        "`lookup` must return the session's user, alice, got {}",
         after.user.username
     );
     hint_assert!(
         after.session.last_seen_at == before.last_seen_at + Duration::from_secs(90),
         "90 seconds later, the session `lookup` returns must show the touch: last_seen_at \
          {}, got {}",
-        before.last_seen_at + Duration::from_secs(90),
-        after.session.last_seen_at
+        shown(before.last_seen_at + Duration::from_secs(90)),
+        shown(after.session.last_seen_at)
     );
-    hint_assert!(
-        after.session.created_at == before.created_at
-            && after.session.expires_at == before.created_at + ABSOLUTE
-            && after.session.public_id == before.public_id
-            && after.session.user_agent.as_deref() == Some("Firefox"),
-        "the touch changes last_seen_at only: created_at, expires_at, the public id and \
-         the user agent stay as they were. Before: {before:?}, after: {:?}",
-        after.session
-    );
+    // The touch changes last_seen_at only.
+    let unchanged = [
+        (
+            "created_at",
+            shown(before.created_at),
+            shown(after.session.created_at),
+        ),
+        (
+            "expires_at",
+            shown(before.created_at + ABSOLUTE),
+            shown(after.session.expires_at),
+        ),
+        (
+            "the public id",
+            before.public_id.clone(),
+            after.session.public_id.clone(),
+        ),
+        (
+            "the user agent",
+            "Firefox".to_owned(),
+            after
+                .session
+                .user_agent
+                .clone()
+                .unwrap_or_else(|| "none".to_owned()),
+        ),
+    ];
+    for (what, was, now) in unchanged {
+        hint_assert!(
+            was == now,
+            "the touch changes last_seen_at only, but {what} changed: it was {was}, \
+             `lookup` answered {now}"
+        );
+    }
     let listed = s.store.list(s.user_id).await.unwrap();
+    let stored = match listed.as_slice() {
+        [one] => format!("last_seen_at {}", shown(one.last_seen_at)),
+        many => format!("{} sessions", many.len()),
+    };
     hint_assert!(
         listed == vec![after.session.clone()],
-        "the touch must be stored in the table, not only in the answer: the list shows \
-         {listed:?}, `lookup` answered {:?}",
-        after.session
+        "the touch must be stored in the table, not only in the answer: the table holds \
+         {stored}, `lookup` answered last_seen_at {}",
+        shown(after.session.last_seen_at)
     );
 }
 
@@ -229,6 +280,73 @@ async fn a_deleted_session_is_not_brought_back_by_a_lookup() {
         "a lookup of a deleted session must never write it back, found {rows} rows: the \
          touch must change a row that exists, never insert one"
     );
+}
+
+/// What an INSERT into `sessions` fails with once [`ended_after_every_read`] is in place.
+const WRITTEN_BACK: &str = "an INSERT wrote a session row";
+
+/// From now on, `sessions` behaves as if a logout deleted each row right after a SELECT
+/// found it: an UPDATE changes no row (it says so in `rows_affected()`), and an INSERT,
+/// which would write an ended session back, fails. Triggers on the test's own database;
+/// on PostgreSQL, trigger functions.
+async fn ended_after_every_read(s: &Setup) {
+    let statements: &[&'static str] = if s.url.starts_with("sqlite:") {
+        &[
+            // RAISE(IGNORE) skips the row: "not changed", exactly like a deleted one.
+            "CREATE TRIGGER ended_meanwhile BEFORE UPDATE ON sessions
+             BEGIN SELECT RAISE(IGNORE); END",
+            "CREATE TRIGGER no_insert BEFORE INSERT ON sessions
+             BEGIN SELECT RAISE(ABORT, 'an INSERT wrote a session row'); END",
+        ]
+    } else {
+        &[
+            // A BEFORE trigger that returns NULL skips the row.
+            "CREATE FUNCTION ended_meanwhile() RETURNS trigger AS $$
+             BEGIN RETURN NULL; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER ended_meanwhile BEFORE UPDATE ON sessions
+             FOR EACH ROW EXECUTE FUNCTION ended_meanwhile()",
+            "CREATE FUNCTION no_insert() RETURNS trigger AS $$
+             BEGIN RAISE EXCEPTION 'an INSERT wrote a session row'; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER no_insert BEFORE INSERT ON sessions
+             FOR EACH ROW EXECUTE FUNCTION no_insert()",
+        ]
+    };
+    for statement in statements {
+        sqlx::query(*statement).execute(&s.pool).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_session_ended_between_the_read_and_the_touch_is_no_session() {
+    let s = setup().await;
+    let token = s.store.create(s.user_id, None).await.unwrap().into_string();
+    // A second later, so that the lookup must touch the session.
+    s.clock.advance(Duration::from_secs(1));
+    // Alice logs out in another tab at the worst moment: after the lookup's SELECT found
+    // her session, before its touch.
+    ended_after_every_read(&s).await;
+
+    let store = s.store.clone();
+    let answer = answered("lookup", async move { store.lookup(&token).await }).await;
+    match answer {
+        Ok(found) => hint_assert!(
+            found.is_none(),
+            "a logout deleted the session between `lookup`'s SELECT and its touch (the \
+             touch's UPDATE changed no row), yet `lookup` answered the session as alive. \
+             The UPDATE says how many rows it changed: `rows_affected()` of 0 means the \
+             session ended meanwhile, and the answer is Ok(None)"
+        ),
+        Err(error) => {
+            hint_assert!(
+                !error.to_string().contains(WRITTEN_BACK),
+                "the touch wrote the session with an INSERT (an upsert, or INSERT OR \
+                 REPLACE). Had a logout deleted the row a moment before, that would write \
+                 the ended session back to life. Touch with an UPDATE: it changes only a \
+                 row that is still there"
+            );
+            hint_assert!(false, "`lookup` answered an error: {error}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -323,15 +441,17 @@ async fn revoking_needs_the_owner() {
         .create("bob", "x", s.clock.now())
         .await
         .unwrap();
-    hint_assert!(
-        !revoke(&s.store, bob.id, &id).await,
-        "Bob revoking Alice's session must say false: `revoke` may end a session only \
-         for the user it belongs to"
-    );
+    let ended_by_bob = revoke(&s.store, bob.id, &id).await;
     hint_assert!(
         alive(&s.store, &token).await,
-        "Bob revoking Alice's session must leave it alive, but it is gone: `revoke` must \
-         check the owner in the same question that deletes"
+        "Bob revoking Alice's session must leave it alive, but it is gone: `revoke` may \
+         end a session only for the user it belongs to, and must check the owner in the \
+         same question that deletes"
+    );
+    hint_assert!(
+        !ended_by_bob,
+        "Bob revoking Alice's session deleted nothing, so `revoke` must say false: the \
+         answer is whether the DELETE deleted a row"
     );
     hint_assert!(
         revoke(&s.store, s.user_id, &id).await,

@@ -2,8 +2,9 @@
 //! address, whatever the name, in front of the lesson's guard.
 //!
 //! A story (snapshot `tests/snapshots/exercise_2_spraying.snap`) and targeted tests.
-//! `cargo test -p lesson-08-brute-force --test exercise_2_spraying` checks the reference
-//! (solutions/); add `--features exercise` to check your starter (exercises/).
+//! `cargo test -p lesson-08-brute-force --test api -- exercise_2_spraying::` checks the
+//! reference (solutions/); add `--features 08-2-spraying` to check your starter
+//! (exercises/).
 
 // The reference, or with `--features 08-2-spraying` your starter: only this exercise's
 // (see README, "Exercises"). rust-analyzer, which sets `cfg(rust_analyzer)`, sees both.
@@ -81,6 +82,14 @@ async fn tries(client: &mut Client, username: &str, password: &str) -> Reply {
         .await
 }
 
+/// A reply's Retry-After header, in words.
+fn retry_after(reply: &Reply) -> String {
+    match reply.header("retry-after") {
+        Some(seconds) => format!("Retry-After: {seconds}"),
+        None => "no Retry-After".to_owned(),
+    }
+}
+
 /// A 500 from a `todo!()` or a crash, said plainly.
 fn not_500(reply: &Reply, step: &str) {
     hint_assert!(
@@ -151,10 +160,65 @@ async fn one_guess_each_for_many_names_is_slowed_down_after_five() {
     let reply = tries(&mut mallory, "frank", "123456").await;
     hint_assert!(
         reply.status == 429 && reply.header("retry-after") == Some("1"),
-        "a 6th name from the same address, at once: expected 429 with Retry-After: 1 (no name \
-         has failed twice: only a count per address catches this), got {} {:?} {}",
+        "a 6th name from the same address, at once: expected 429 with Retry-After: 1, got {} \
+         with {} {}. No name has failed twice: only a count per address catches this, and \
+         each wrong guess (a 401) stays counted against the address, whatever the name",
         reply.status,
-        reply.header("retry-after"),
+        retry_after(&reply),
+        reply.body
+    );
+}
+
+#[tokio::test]
+async fn every_connection_from_one_address_counts_as_that_address() {
+    let app = started().await;
+    // Each guess on a new connection, as a script that opens one per request: the same
+    // address, a new port each time.
+    for name in ["alice", "bob", "carol", "dave", "erin"] {
+        let mut mallory = app.client("Mallory").local_address(MALLORY);
+        let reply = tries(&mut mallory, name, "123456").await;
+        not_500(&reply, &format!("a guess for {name}"));
+    }
+    let mut mallory = app.client("Mallory").local_address(MALLORY);
+    let reply = tries(&mut mallory, "frank", "123456").await;
+    hint_assert!(
+        reply.status == 429,
+        "six guesses from {MALLORY}, each on a new connection: the 6th must be slowed down \
+         (429), got {} {}. Your key changes with the connection: count under the address \
+         alone, `client.ip()`, not the socket address with its port (a new port on every \
+         connection)",
+        reply.status,
+        reply.body
+    );
+}
+
+#[tokio::test]
+async fn a_forged_x_forwarded_for_is_ignored() {
+    let app = started().await;
+    // Mallory writes a new made-up address into each request, hoping the server believes
+    // her: a header says whatever its sender wants.
+    for (n, name) in (1..).zip(["alice", "bob", "carol", "dave", "erin"]) {
+        let forged = format!("10.0.0.{n}");
+        let mut mallory = app
+            .client("Mallory")
+            .local_address(MALLORY)
+            .header("X-Forwarded-For", &forged);
+        let reply = tries(&mut mallory, name, "123456").await;
+        not_500(&reply, &format!("a guess for {name}"));
+    }
+    let mut mallory = app
+        .client("Mallory")
+        .local_address(MALLORY)
+        .header("X-Forwarded-For", "10.0.0.6");
+    let reply = tries(&mut mallory, "frank", "123456").await;
+    hint_assert!(
+        reply.status == 429,
+        "Mallory sent six guesses from {MALLORY}, each with a made-up X-Forwarded-For \
+         header (10.0.0.1, 10.0.0.2, …), and her 6th was not slowed down (got {} {}): your \
+         guard believed the header. A client writes whatever it likes in its headers; the \
+         address it cannot choose is its connection's (`ConnectInfo`). Only behind a proxy \
+         of your own would a header be worth reading, and only the one that proxy sets",
+        reply.status,
         reply.body
     );
 }
@@ -227,7 +291,16 @@ async fn answers_that_check_no_password_do_not_count() {
         // 73 bytes: refused before any bcrypt work.
         let reply = tries(&mut mallory, &format!("user{n}"), &"x".repeat(73)).await;
         not_500(&reply, "a password of 73 bytes");
-        assert_eq!(reply.status, 400, "{}", reply.body);
+        hint_assert!(
+            reply.status == 400,
+            "login {} of 8, each with a password of 73 bytes: expected 400, the bad-input \
+             answer, got {} {}. Such a login is refused as bad input before any password is \
+             checked: it is no guess. Only a 401 stays counted against the address; refund \
+             every other answer",
+            n + 1,
+            reply.status,
+            reply.body
+        );
     }
     let reply = tries(&mut mallory, "bob", "123456").await;
     hint_assert!(

@@ -1,14 +1,18 @@
 //! The check of exercise 08-3, "lockout": a throttle whose key is the username alone, so
 //! that anyone's wrong guesses lock the real user out.
 //!
-//! Three checks, one per test:
+//! Four checks, one per test:
 //! 1. your test FAILS against the flawed server (the flawed key, kept here);
-//! 2. your test PASSES against the server with your `throttle_key`;
+//! 2. your test FAILS against a server that throttles nothing (so a test that never makes
+//!    sure the attacker is slowed down is refused);
 //! 3. the server with your `throttle_key` still slows the attacker down, every spelling
-//!    of the name included, and lets Alice in from her own address.
+//!    of the name and every address of one IPv6 network included, and lets Alice in from
+//!    her own address, even when someone at that address gets his own password wrong;
+//! 4. your test PASSES against the server with your `throttle_key`.
 //!
-//! `cargo test -p lesson-08-brute-force --test exercise_3_lockout` checks the reference
-//! (solutions/); add `--features exercise` to check your starter (exercises/).
+//! `cargo test -p lesson-08-brute-force --test api -- exercise_3_lockout::` checks the
+//! reference (solutions/); add `--features 08-3-lockout` to check your starter
+//! (exercises/).
 
 // The reference, or with `--features 08-3-lockout` your starter: only this exercise's
 // (see README, "Exercises"). rust-analyzer, which sets `cfg(rust_analyzer)`, sees both.
@@ -22,7 +26,10 @@ mod yours;
 #[path = "../../exercises/3_lockout.rs"]
 mod yours;
 
+use std::collections::BTreeSet;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::{self, Next};
@@ -38,9 +45,48 @@ fn flawed_key(username: &str, _client: IpAddr) -> Key {
     Key { username, address }
 }
 
+/// A throttle that never slows anyone down: every attempt gets a key of its own.
+fn key_per_attempt(username: &str, client: IpAddr) -> Key {
+    static ATTEMPTS: AtomicU64 = AtomicU64::new(0);
+    let attempt = ATTEMPTS.fetch_add(1, Ordering::Relaxed);
+    Key {
+        username: format!("{} #{attempt}", username.to_ascii_lowercase()),
+        address: client.to_string(),
+    }
+}
+
 // ── the check's server: the lesson's, with the guard's key made by `KeyFn` ─────────────
 
 type KeyFn = fn(&str, IpAddr) -> Key;
+
+/// What the check's server saw of a test's requests, to say what went wrong with it.
+#[derive(Default)]
+struct Seen {
+    addresses: BTreeSet<IpAddr>,
+    /// A header in which a client names an address of its own choosing.
+    forwarded_header: Option<String>,
+}
+
+const FORWARDED_HEADERS: [&str; 3] = ["X-Forwarded-For", "Forwarded", "X-Real-IP"];
+
+async fn note_request(
+    State(seen): State<Arc<Mutex<Seen>>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    request: Request,
+    next: Next,
+) -> Response {
+    {
+        let mut seen = seen.lock().unwrap();
+        seen.addresses.insert(client.ip());
+        if let Some(name) = FORWARDED_HEADERS
+            .into_iter()
+            .find(|name| request.headers().contains_key(name.to_ascii_lowercase()))
+        {
+            seen.forwarded_header = Some(name.to_owned());
+        }
+    }
+    next.run(request).await
+}
 
 /// The lesson's guard (`guard_logins` in src/lib.rs), with `key` in place of `Key::new`.
 async fn guard_with(
@@ -62,6 +108,11 @@ async fn guard_with(
 }
 
 async fn server(key: KeyFn) -> Story {
+    server_seeing(key).await.0
+}
+
+/// [`server`], and what it sees of the requests it gets.
+async fn server_seeing(key: KeyFn) -> (Story, Arc<Mutex<Seen>>) {
     let mut story = Story::recording();
     let sessions =
         lesson_06_server_sessions::state(&story.config(), story.clock(), Timeouts::default())
@@ -71,10 +122,12 @@ async fn server(key: KeyFn) -> Story {
     let attempts = LoginAttempts::open(pool, story.clock(), Policy::default())
         .await
         .expect("the table opens");
+    let seen = Arc::new(Mutex::new(Seen::default()));
     let routes = lesson_06_server_sessions::routes(sessions)
-        .layer(middleware::from_fn_with_state((attempts, key), guard_with));
+        .layer(middleware::from_fn_with_state((attempts, key), guard_with))
+        .layer(middleware::from_fn_with_state(seen.clone(), note_request));
     story.start_server(routes).await;
-    story
+    (story, seen)
 }
 
 async fn guess(client: &mut Client, username: &str, password: &str) -> Reply {
@@ -108,9 +161,42 @@ async fn your_test_fails_against_the_flawed_server() {
 }
 
 #[tokio::test]
-async fn your_test_passes_against_your_fixed_server() {
-    let outcome = test_outcome(yours::your_test(server(yours::throttle_key).await)).await;
+async fn your_test_fails_against_a_server_that_throttles_nothing() {
+    let outcome = test_outcome(yours::your_test(server(key_per_attempt).await)).await;
     written(outcome);
+    hint_assert!(
+        outcome == TestOutcome::Failed,
+        "your test PASSES against a server that throttles nothing (every attempt gets a \
+         count of its own, so no guess is ever refused). Alice gets in there, but so does \
+         every guess: make your test fail unless the attacker is refused (429) at some \
+         point, before Alice logs in"
+    );
+}
+
+#[tokio::test]
+async fn your_test_passes_against_your_fixed_server() {
+    let (app, seen) = server_seeing(yours::throttle_key).await;
+    let outcome = test_outcome(yours::your_test(app)).await;
+    written(outcome);
+    let seen = seen.lock().unwrap();
+    if let Some(header) = &seen.forwarded_header {
+        hint_assert!(
+            outcome == TestOutcome::Passed,
+            "your test FAILS against the server with your `throttle_key`, and it sends the \
+             header {header}: the server never reads it. Anyone can write any address in a \
+             header, so the server takes a client's address from its connection. Give each \
+             client an address of its own with `.local_address(\"127.0.0.3\")`"
+        );
+    }
+    if let (1, Some(only)) = (seen.addresses.len(), seen.addresses.first()) {
+        hint_assert!(
+            outcome == TestOutcome::Passed,
+            "your test FAILS against the server with your `throttle_key`, and every request \
+             of it came from one address, {only}: there Alice and the attacker share a key \
+             (one name, one address), so the fixed server rightly slows Alice down too. Give \
+             each an address of its own with `.local_address(\"127.0.0.3\")`"
+        );
+    }
     hint_assert!(
         outcome == TestOutcome::Passed,
         "your test FAILS against the server with your `throttle_key` (its panic is printed \
@@ -130,7 +216,12 @@ async fn with_your_key_the_attacker_is_still_slowed_and_alice_gets_in() {
     alice.register_ok("alice").await;
     let mut mallory = app.client("Mallory").local_address("127.0.0.3");
     for password in ["123456", "password", "qwerty"] {
-        assert_eq!(guess(&mut mallory, "alice", password).await.status, 401);
+        let status = guess(&mut mallory, "alice", password).await.status;
+        hint_assert!(
+            status == 401,
+            "with your `throttle_key`, Mallory's first three wrong guesses for alice are free: \
+             each must be checked (401), got {status}"
+        );
     }
     let reply = guess(&mut mallory, "alice", "letmein").await;
     hint_assert!(
@@ -152,8 +243,39 @@ async fn with_your_key_the_attacker_is_still_slowed_and_alice_gets_in() {
     hint_assert!(
         reply.status == 200,
         "with your `throttle_key`, Alice, from her own address, with her password, while \
-         Mallory is throttled on her name: expected 200, got {} {}",
+         Mallory is throttled on her name: expected 200, got {} {}. Step 2: the key must \
+         tell Alice's address from Mallory's",
         reply.status,
         reply.body
+    );
+
+    // Bob shares Alice's address (one office, one school, one phone network), and gets
+    // his own password wrong, again and again.
+    let mut bob = app.client("Bob").local_address("127.0.0.2");
+    bob.register_ok("bob").await;
+    for password in ["123456", "password", "qwerty", "letmein", "dragon"] {
+        guess(&mut bob, "bob", password).await;
+    }
+    let reply = alice.login("alice", PASSWORD).await;
+    hint_assert!(
+        reply.status == 200,
+        "with your `throttle_key`, Bob, at Alice's address (one office, one school, one \
+         phone network share one), got his own password wrong five times; then Alice, with \
+         her password, got {} {}: your key holds the address alone. Then anyone behind her \
+         address can lock her out, and one address that guesses at one name slows every \
+         name down. The key must be the name and the address",
+        reply.status,
+        reply.body
+    );
+
+    // An IPv6 home or server gets a whole /64 network: 2^64 addresses to pick from.
+    let ip = |text: &str| text.parse::<IpAddr>().expect("an IP address");
+    let (one, other) = ("2001:db8:1:2::1", "2001:db8:1:2:ffff::9");
+    hint_assert!(
+        yours::throttle_key("alice", ip(one)) == yours::throttle_key("alice", ip(other)),
+        "with your `throttle_key`, {one} and {other} get two keys, though both are in one \
+         IPv6 network, 2001:db8:1:2::/64: whoever has one has all 2^64 of them, and each \
+         would bring three more guesses. Count an IPv6 address as its /64 network, as \
+         `Key::new` does"
     );
 }
