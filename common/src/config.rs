@@ -19,7 +19,7 @@ pub struct Config {
     pub host: String,
     pub port: u16,
     /// `sqlite://data/lesson-03-login.db` (the default), or a PostgreSQL server's
-    /// `postgres://…` URL (lessons 06 and 07). Any other scheme is refused at start.
+    /// `postgres://…` URL (lessons 06 to 09). Any other scheme is refused at start.
     pub database_url: String,
     /// Signs and encrypts cookies. `Key`'s `Debug` does not print the bytes.
     pub cookie_key: Key,

@@ -164,7 +164,7 @@ async fn connect_postgres(url: &str) -> Result<AnyPool, sqlx::Error> {
 async fn connect_postgres(_url: &str) -> Result<AnyPool, sqlx::Error> {
     Err(sqlx::Error::Configuration(
         "DATABASE_URL names a PostgreSQL server, but this lesson is built without \
-         PostgreSQL support (lessons 06 and 07 have it: common's feature `postgres`)"
+         PostgreSQL support (lessons 06 to 09 have it: common's feature `postgres`)"
             .into(),
     ))
 }

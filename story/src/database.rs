@@ -1,7 +1,7 @@
 //! The story's database: a fresh SQLite file in a temporary folder (the default), or, with
 //! `TEST_DATABASE=postgres`, a fresh schema on a real PostgreSQL server.
 //!
-//! The PostgreSQL run is how `.ci/run` checks lessons 06 and 07 against a database server:
+//! The PostgreSQL run is how `.ci/run` checks lessons 06 to 09 against a database server:
 //!
 //! ```text
 //! pg_virtualenv -- env TEST_DATABASE=postgres cargo test -p lesson-06-server-sessions -p lesson-07-two-servers
@@ -37,7 +37,7 @@ impl TestDatabase {
                 if !cfg!(feature = "postgres") {
                     panic!(
                         "TEST_DATABASE=postgres: these tests are built without PostgreSQL \
-                         support (common's feature `postgres`, which lessons 06 and 07 turn on)"
+                         support (common's feature `postgres`, which lessons 06 to 09 turn on)"
                     );
                 }
                 let mut bytes = [0u8; 6];

@@ -4,5 +4,6 @@
 
 mod harness;
 mod readme_diagrams;
+mod readme_lessons;
 mod replay;
 mod security_map;
