@@ -31,9 +31,10 @@ pub fn what_is_wrong(set_cookies: &[&str]) -> Option<String> {
             ));
         }
     };
+    let shown = shown(header);
     let Ok(removal) = Cookie::parse(header) else {
         return Some(format!(
-            "its Set-Cookie `{header}` is not a cookie a browser can read"
+            "its Set-Cookie `{shown}` is not a cookie a browser can read"
         ));
     };
     if removal.name() != "session" {
@@ -46,7 +47,7 @@ pub fn what_is_wrong(set_cookies: &[&str]) -> Option<String> {
     match removal.path() {
         None => {
             return Some(format!(
-                "its removal `{header}` has no Path: a browser then files it under the \
+                "its removal `{shown}` has no Path: a browser then files it under the \
                  request's folder, /api, and `session` at Path=/api is another cookie than \
                  the session cookie at Path=/, which stays. Repeat the session cookie's \
                  Path=/"
@@ -73,21 +74,38 @@ pub fn what_is_wrong(set_cookies: &[&str]) -> Option<String> {
             .is_some_and(|at| at <= OffsetDateTime::now_utc());
     if !expired {
         return Some(format!(
-            "its removal `{header}` is not expired: without Max-Age=0 or an Expires in the \
+            "its removal `{shown}` is not expired: without Max-Age=0 or an Expires in the \
              past, a browser keeps a `session` cookie instead of deleting it"
         ));
     }
     if !removal.value().is_empty() {
         return Some(format!(
-            "its removal `{header}` still carries a value: a removal is empty"
+            "its removal `{shown}` still carries a value: a removal is empty"
         ));
     }
     if removal.secure() == Some(true) {
         return Some(format!(
-            "its removal `{header}` is marked Secure, and this site is served over plain \
+            "its removal `{shown}` is marked Secure, and this site is served over plain \
              http (COOKIE_SECURE is off): a browser refuses a Secure cookie from an http \
              page, and the session cookie stays"
         ));
     }
     None
+}
+
+/// `header` as a hint shows it: the same on every run, so no date (an `Expires` follows the
+/// real clock) and no value (a sealed one differs each time): `session=<a value>; Path=/;
+/// Expires=<date>`.
+fn shown(header: &str) -> String {
+    header
+        .split(';')
+        .map(str::trim)
+        .enumerate()
+        .map(|(index, part)| match part.split_once('=') {
+            Some((name, value)) if index == 0 && !value.is_empty() => format!("{name}=<a value>"),
+            Some((name, _)) if name.eq_ignore_ascii_case("expires") => format!("{name}=<date>"),
+            _ => part.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
