@@ -252,7 +252,7 @@ async fn log_out_everywhere_sent_twenty_times_at_once_raises_the_generation_once
     let app = server().await;
     let table = Table::open(&app).await;
     let mut alice = app.client("Alice");
-    for round in 1..=20 {
+    for _ in 1..=20 {
         log_in(&mut alice, "log in", "alice").await;
         let cookie = alice.cookies();
         let before = table.generation("alice").await;
@@ -282,10 +282,10 @@ async fn log_out_everywhere_sent_twenty_times_at_once_raises_the_generation_once
         let raised = table.generation("alice").await - before;
         hint_assert!(
             raised == ended,
-            "round {round}: 20 log out everywhere requests at once, {ended} of them answered \
-             204, raised Alice's generation by {raised}: each must raise it by one. Reading \
-             the generation and then writing it + 1 lets requests at the same instant read \
-             the same number and write the same result: raise it in one statement"
+            "20 log out everywhere requests sent at once raised Alice's generation by fewer \
+             than the requests it answered 204: each must raise it by one. Reading the \
+             generation and then writing it + 1 lets requests at the same instant read the \
+             same number and write the same result: raise it in one statement"
         );
     }
 }
