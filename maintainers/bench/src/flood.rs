@@ -86,8 +86,9 @@ where
         ms(hash)
     );
     println!(
-        "server: at most {} hashes at once, {} waiting (HASH_CONCURRENCY, HASH_QUEUE)",
-        limits.hash_concurrency, limits.hash_queue
+        "server: at most {} hashes at once, {} waiting, priority {:?} \
+         (HASH_CONCURRENCY, HASH_QUEUE, HASH_PRIORITY)",
+        limits.hash_concurrency, limits.hash_queue, limits.hash_priority
     );
 
     let server = Runtime::new().expect("a runtime for the server");
@@ -272,7 +273,7 @@ fn summary(idle: &Report, flooded: &Report, logins: &Report, limit: f64) {
     let slower = flooded.p99.as_secs_f64() / idle.p99.as_secs_f64().max(f64::MIN_POSITIVE);
     let share = logins.requests_per_second() / limit;
     println!(
-        "/api/me p99: {:.2} ms alone, {:.2} ms under the flood: {slower:.1} times (goal: at most 10)",
+        "/api/me p99: {:.2} ms alone, {:.2} ms under the flood (goal: under 10 ms), {slower:.1} times",
         ms(idle.p99),
         ms(flooded.p99)
     );
