@@ -26,7 +26,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::cookie::{Cookie, Key, PrivateCookieJar, SameSite};
+use axum_extra::extract::cookie::{Cookie, CookieJar, Key, PrivateCookieJar, SameSite};
 use common::{Clock, Config};
 use serde::{Deserialize, Serialize};
 
@@ -74,9 +74,10 @@ impl SessionSettings {
 /// rejection: a missing, tampered, foreign or expired cookie simply means nobody is
 /// logged in.
 pub struct Session {
-    jar: PrivateCookieJar,
     settings: SessionSettings,
     data: Option<SessionData>,
+    /// The request's `Cookie` headers, kept for [`Session::clear`].
+    cookie_headers: HeaderMap,
 }
 
 impl<S> FromRequestParts<S> for Session
@@ -88,17 +89,18 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Infallible> {
         let settings = SessionSettings::from_ref(state);
-        // Only cookies that decrypt and authenticate with our key make it into the jar.
-        let jar = PrivateCookieJar::from_headers(&parts.headers, settings.key.clone());
         let now = settings.clock.unix_now();
-        let data = jar
-            .get(COOKIE_NAME)
-            .and_then(|cookie| serde_json::from_str::<SessionData>(cookie.value()).ok())
-            .filter(|data| data.expires_at > now);
+        let data = open(&parts.headers, &settings.key).filter(|data| data.expires_at > now);
+        let cookie_headers = parts
+            .headers
+            .get_all(COOKIE)
+            .iter()
+            .map(|value| (COOKIE, value.clone()))
+            .collect();
         Ok(Session {
-            jar,
             settings,
             data,
+            cookie_headers,
         })
     }
 }
@@ -118,15 +120,28 @@ impl Session {
             expires_at: self.settings.clock.unix_now().saturating_add(max_age),
         };
         let cookie = self.settings.cookie(&data);
-        self.jar.add(cookie)
+        PrivateCookieJar::new(self.settings.key).add(cookie)
     }
 
     /// Logs out of this browser: a `Set-Cookie` that makes it delete the cookie (same
     /// name and Path, empty, already expired). A copy kept elsewhere still works until
     /// its `expires_at`: the server has nothing to cross out.
     pub fn clear(self) -> PrivateCookieJar {
-        self.jar.remove(Cookie::build(COOKIE_NAME).path("/"))
+        // The jar writes a removal only for a cookie it was sent and could open, so it is
+        // filled from the request here, on the one path that needs it.
+        PrivateCookieJar::from_headers(&self.cookie_headers, self.settings.key)
+            .remove(Cookie::build(COOKIE_NAME).path("/"))
     }
+}
+
+/// The session sealed in the request's `session` cookie, if `key` opens it. AES-GCM
+/// decrypts and checks the tag in one step: a changed, cut or foreign cookie opens to
+/// nothing, exactly like no cookie. Only this one cookie is opened, and only once: the
+/// request's other cookies are none of the session's business.
+fn open(headers: &HeaderMap, key: &Key) -> Option<SessionData> {
+    let sealed = CookieJar::from_headers(headers).get(COOKIE_NAME)?.clone();
+    let opened = PrivateCookieJar::new(key.clone()).decrypt(sealed)?;
+    serde_json::from_str(opened.value()).ok()
 }
 
 impl SessionSettings {
@@ -180,18 +195,11 @@ impl SessionSettings {
     /// with a retired one (and has not expired). `None` in every other case: no cookie, a
     /// current one, or one no key of ours opens.
     fn resealed(&self, headers: &HeaderMap) -> Option<Cookie<'static>> {
-        if self.previous_keys.is_empty()
-            || PrivateCookieJar::from_headers(headers, self.key.clone())
-                .get(COOKIE_NAME)
-                .is_some()
-        {
+        if self.previous_keys.is_empty() || open(headers, &self.key).is_some() {
             return None;
         }
         // Newest retired key first: it is the one most cookies were sealed with.
-        let opened = self.previous_keys.iter().find_map(|key| {
-            PrivateCookieJar::from_headers(headers, key.clone()).get(COOKIE_NAME)
-        })?;
-        let data: SessionData = serde_json::from_str(opened.value()).ok()?;
+        let data = self.previous_keys.iter().find_map(|key| open(headers, key))?;
         if data.expires_at <= self.clock.unix_now() {
             return None;
         }
