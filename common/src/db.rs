@@ -11,8 +11,9 @@
 //! bytes), which is why the lessons keep times as seconds since 1970 ([`unix_time`]) or
 //! as RFC 3339 text.
 //!
-//! PostgreSQL's driver is compiled only with this crate's feature `postgres` (lessons 06
-//! and 07 turn it on): a student who never uses it never waits for it.
+//! PostgreSQL's driver is compiled only with this crate's feature `postgres`, which lessons
+//! 06 to 09 pass on as theirs (`cargo run -p lesson-07-two-servers --features postgres`): a
+//! student who never uses it never waits for it.
 
 use std::str::FromStr;
 
@@ -164,7 +165,7 @@ async fn connect_postgres(url: &str) -> Result<AnyPool, sqlx::Error> {
 async fn connect_postgres(_url: &str) -> Result<AnyPool, sqlx::Error> {
     Err(sqlx::Error::Configuration(
         "DATABASE_URL names a PostgreSQL server, but this lesson is built without \
-         PostgreSQL support (lessons 06 to 09 have it: common's feature `postgres`)"
+         PostgreSQL support: add `--features postgres` (lessons 06 to 09 have it)"
             .into(),
     ))
 }

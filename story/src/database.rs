@@ -4,7 +4,8 @@
 //! The PostgreSQL run is how `.ci/run` checks lessons 06 to 09 against a database server:
 //!
 //! ```text
-//! pg_virtualenv -- env TEST_DATABASE=postgres cargo test -p lesson-06-server-sessions -p lesson-07-two-servers
+//! pg_virtualenv -- env TEST_DATABASE=postgres cargo test --features postgres \
+//!     -p lesson-06-server-sessions -p lesson-07-two-servers
 //! ```
 //!
 //! `pg_virtualenv` starts a throwaway cluster and exports `PGHOST`, `PGPORT`, `PGUSER`,
@@ -37,7 +38,7 @@ impl TestDatabase {
                 if !cfg!(feature = "postgres") {
                     panic!(
                         "TEST_DATABASE=postgres: these tests are built without PostgreSQL \
-                         support (common's feature `postgres`, which lessons 06 to 09 turn on)"
+                         support; add `--features postgres` (lessons 06 to 09 have it)"
                     );
                 }
                 let mut bytes = [0u8; 6];
