@@ -199,7 +199,10 @@ impl SessionSettings {
             return None;
         }
         // Newest retired key first: it is the one most cookies were sealed with.
-        let data = self.previous_keys.iter().find_map(|key| open(headers, key))?;
+        let data = self
+            .previous_keys
+            .iter()
+            .find_map(|key| open(headers, key))?;
         if data.expires_at <= self.clock.unix_now() {
             return None;
         }
